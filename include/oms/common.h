@@ -1,0 +1,51 @@
+/* common.h: the error catalogue enum, small utilities shared by every layer
+ * (time, ids, random keys, hashing). No libmicrohttpd or libpq types here. */
+#ifndef OMS_COMMON_H
+#define OMS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define OMS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+enum oms_err {
+#define X(e, code, status, title) e,
+#include "oms/errors.def"
+#undef X
+  OMS_ERR__COUNT
+};
+
+/* Stable snake_case code of an error (static string). */
+const char *oms_err_code(enum oms_err e);
+/* HTTP status the error maps to. */
+unsigned oms_err_status(enum oms_err e);
+/* Human title (static string). */
+const char *oms_err_title(enum oms_err e);
+/* Error for a code string, or OMS_ERR__COUNT when unknown. */
+enum oms_err oms_err_from_code(const char *code);
+
+/* Monotonic clock in microseconds. */
+int64_t oms_now_us(void);
+
+/* Fills out (37 bytes) with a new random UUID string. */
+void oms_uuid_new(char out[37]);
+/* True when s is a canonical UUID string (36 chars, hex and dashes). */
+bool oms_uuid_valid(const char *s);
+
+/* Fills buf with n cryptographically random bytes; returns 0 on success. */
+int oms_random_bytes(unsigned char *buf, size_t n);
+/* Writes the unpadded base64url encoding of in (n bytes) into out
+ * (needs 4*ceil(n/3)+1 bytes); returns the length written. */
+size_t oms_base64url(const unsigned char *in, size_t n, char *out);
+/* SHA-256 of data as 64 lowercase hex chars + NUL (OpenSSL libcrypto). */
+void oms_sha256_hex(const void *data, size_t n, char out[65]);
+/* Constant-time equality of two equal-length buffers. */
+bool oms_ct_equal(const void *a, const void *b, size_t n);
+
+/* True when s is a valid code: 1..64 chars of [A-Za-z0-9._-]. */
+bool oms_code_valid(const char *s);
+/* True when s is a valid calendar date YYYY-MM-DD. */
+bool oms_date_valid(const char *s);
+
+#endif

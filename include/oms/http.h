@@ -1,0 +1,188 @@
+/* http.h: the HTTP layer. server.c turns libmicrohttpd callbacks into one
+ * struct http_request per request; router.c matches it to a handler;
+ * handlers (h_<resource>.c) parse, call the engine and the repository, and
+ * set the reply through http_ok()/http_fail(). Only this layer knows MHD. */
+#ifndef OMS_HTTP_H
+#define OMS_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "oms/common.h"
+
+struct repo_db;
+struct repo_tx;
+struct MHD_Connection;
+
+#define HTTP_BODY_LIMIT (1024u * 1024u)
+#define HTTP_MAX_PARAMS 4
+
+/* Who may call a route (bit mask). */
+enum http_access {
+  HA_PUBLIC = 0x1,      /* no credentials */
+  HA_OPERATOR = 0x2,    /* OMS_ADMIN_TOKEN */
+  HA_ADMIN = 0x4,
+  HA_OPS = 0x8,
+  HA_STOREFRONT = 0x10,
+};
+#define HA_STAFF (HA_ADMIN | HA_OPS)
+#define HA_ANY_KEY (HA_ADMIN | HA_OPS | HA_STOREFRONT)
+
+enum http_role { ROLE_NONE = 0, ROLE_OPERATOR, ROLE_ADMIN, ROLE_OPS, ROLE_STOREFRONT };
+
+struct http_request;
+typedef void (*http_handler)(struct http_request *r, struct repo_tx *tx);
+
+/* Route flags. */
+#define RF_NO_TX 0x1 /* handler runs without a transaction (tx is NULL) */
+
+struct http_route {
+  const char *method;
+  const char *pattern; /* "/v1/items/{sku}": {x} matches one segment */
+  unsigned access;
+  unsigned flags;
+  http_handler handler;
+};
+
+struct http_request {
+  /* set by server.c */
+  char request_id[65];
+  int64_t start_us;
+  const char *method;          /* borrowed from MHD */
+  char *path;                  /* owned copy of the URL path */
+  struct MHD_Connection *conn; /* borrowed */
+  struct repo_db *db;          /* borrowed */
+  char *body;                  /* owned, NUL-terminated */
+  size_t body_len;
+  bool body_too_large;
+  const struct http_route *route;
+  const char *params[HTTP_MAX_PARAMS]; /* path parameters, into path */
+  unsigned nparams;
+
+  /* set by auth */
+  enum http_role role;
+  char tenant_id[37];
+  char key_id[37];
+
+  json_t *json; /* parsed body (owned), NULL when none */
+
+  /* the reply */
+  unsigned status;
+  json_t *reply;        /* owned; serialised at the end */
+  json_t *replay;       /* owned; what an Idempotency-Key replay returns instead (optional) */
+  char *raw;            /* owned raw body (non-JSON replies) */
+  size_t raw_len;
+  const char *content_type; /* static; default application/json */
+  bool replayed;
+  enum oms_err err;     /* OMS_OK unless http_fail() */
+};
+
+/* ---- replies (reply.c) ---- */
+/* Sets a JSON reply; takes ownership of body. */
+void http_ok(struct http_request *r, unsigned status, json_t *body);
+/* Sets a problem+json reply; errors (stolen, may be NULL) is the field list. */
+void http_fail(struct http_request *r, enum oms_err e, const char *detail, json_t *errors);
+/* Shorthands: 400 validation_failed / 404 not_found naming one field. */
+void http_fail_field(struct http_request *r, enum oms_err e, const char *field,
+                     const char *message);
+/* Fails with 500 or lets the tx runner retry, after a repo error (rc < 0). */
+void http_fail_db(struct http_request *r, int rc);
+/* Builds a problem+json document (new reference). */
+json_t *http_problem_json(enum oms_err e, const char *detail, json_t *errors);
+
+/* ---- request helpers (request.c) ---- */
+/* Query argument (borrowed) or NULL. */
+const char *http_query(struct http_request *r, const char *name);
+/* Header value (borrowed) or NULL. */
+const char *http_header(struct http_request *r, const char *name);
+/* Reads ?limit and ?after; on error fails the request and returns false. */
+bool http_page_args(struct http_request *r, int *limit, long long *after);
+/* Replies {"data": items (stolen), "next_cursor": ...}: when items has more
+ * than limit entries the extra one is dropped and next_cursor is last_seq of
+ * the page (repo lists are asked for limit+1 rows). */
+void http_reply_page(struct http_request *r, json_t *items, int limit, json_t *cursors);
+/* If-Match as a version; -1 when absent. Fails the request (400) and returns
+ * false when malformed. */
+bool http_if_match(struct http_request *r, long long *version);
+/* Path parameter i checked as a code; fails (404 not_found) when invalid. */
+const char *http_param_code(struct http_request *r, unsigned i, const char *field);
+/* The parsed body as an object, or fails (400) and returns NULL. */
+json_t *http_body_object(struct http_request *r);
+/* Parses the body with a spec; returns the normalised object or fails (400). */
+struct js_field;
+json_t *http_body_spec(struct http_request *r, const struct js_field *spec);
+
+/* A document parser of the engine (eng_item_parse and friends). */
+typedef int (*http_doc_parser)(json_t *in, json_t **out, json_t *errors);
+/* Parses the body with parse; returns the normalised object or fails (400). */
+json_t *http_parse_with(struct http_request *r, http_doc_parser parse);
+/* Ends a PUT from the repository's answer: 201/200 with out (stolen), 412, or 500. */
+void http_reply_put(struct http_request *r, int rc, json_t *out, bool created);
+/* Ends a GET of one object: 200 with out (stolen), or 404 naming field. */
+void http_reply_get(struct http_request *r, int rc, json_t *out, const char *field);
+/* Ends a list from repo rows (limit+1 asked): page envelope or 500. */
+void http_reply_list(struct http_request *r, int rc, json_t *items, json_t *cursors, int limit);
+/* Checks that the object of kind (enum repo_kind) exists, else fails 404 naming field. */
+bool http_require(struct http_request *r, struct repo_tx *tx, int kind, const char *code,
+                  const char *field);
+
+/* ---- router (router.c) ---- */
+/* Matches method+path; sets r->route and params. Returns 0, or 404/405. */
+int http_route_match(struct http_request *r);
+/* Every route (for metrics labels). */
+const struct http_route *http_routes(size_t *n);
+
+/* ---- auth (auth.c) ---- */
+/* Resolves the bearer credential and checks the route's access. Returns
+ * true to go on; otherwise the request holds the 401/403 reply. */
+bool http_authenticate(struct http_request *r, const char *admin_token);
+
+/* ---- idempotent transactional dispatch (dispatch.c) ---- */
+void http_dispatch(struct http_request *r);
+
+/* ---- metrics (metrics.c) ---- */
+void http_metrics_observe(const struct http_route *route, const char *method,
+                          unsigned status, int64_t micros);
+/* Prometheus text (caller frees). */
+char *http_metrics_render(struct repo_db *db, size_t *len);
+void http_metrics_count_order(void);
+
+/* ---- server (server.c) ---- */
+struct http_server;
+struct http_server *http_server_start(unsigned port, unsigned threads, struct repo_db *db,
+                                      const char *admin_token);
+/* Stops accepting, waits for in-flight requests (at most grace_ms), stops. */
+void http_server_stop(struct http_server *s, unsigned grace_ms);
+const char *http_admin_token(void);
+
+/* ---- handlers: one file per resource ---- */
+void http_get_health(struct http_request *r, struct repo_tx *tx);
+void http_get_ready(struct http_request *r, struct repo_tx *tx);
+void http_get_metrics(struct http_request *r, struct repo_tx *tx);
+void http_post_tenants(struct http_request *r, struct repo_tx *tx);
+void http_get_tenants(struct http_request *r, struct repo_tx *tx);
+void http_get_tenants_ID(struct http_request *r, struct repo_tx *tx);
+void http_post_api_keys(struct http_request *r, struct repo_tx *tx);
+void http_get_api_keys(struct http_request *r, struct repo_tx *tx);
+void http_get_api_keys_ID(struct http_request *r, struct repo_tx *tx);
+void http_delete_api_keys_ID(struct http_request *r, struct repo_tx *tx);
+void http_put_items_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_items_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_items(struct http_request *r, struct repo_tx *tx);
+void http_put_locations_CODE(struct http_request *r, struct repo_tx *tx);
+void http_get_locations_CODE(struct http_request *r, struct repo_tx *tx);
+void http_get_locations(struct http_request *r, struct repo_tx *tx);
+void http_put_suppliers_CODE(struct http_request *r, struct repo_tx *tx);
+void http_get_suppliers_CODE(struct http_request *r, struct repo_tx *tx);
+void http_get_suppliers(struct http_request *r, struct repo_tx *tx);
+void http_put_suppliers_CODE_items_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_suppliers_CODE_items_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_suppliers_CODE_items(struct http_request *r, struct repo_tx *tx);
+void http_put_channels_CODE(struct http_request *r, struct repo_tx *tx);
+void http_get_channels_CODE(struct http_request *r, struct repo_tx *tx);
+void http_get_channels(struct http_request *r, struct repo_tx *tx);
+void http_put_channels_CODE_ringfence_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_channels_CODE_ringfence_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_channels_CODE_ringfence(struct http_request *r, struct repo_tx *tx);
+
+#endif

@@ -1,0 +1,153 @@
+/* repo.h: the repository, the only code that speaks SQL.
+ * db.c owns connections, prepared statements and the transaction runner;
+ * repo_<aggregate>.c hold the queries of one aggregate each. Every call that
+ * reads or writes tenant data takes the transaction, which carries the
+ * tenant (and PostgreSQL row-level security keys on it too). */
+#ifndef OMS_REPO_H
+#define OMS_REPO_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct repo_db;  /* the pool */
+struct repo_tx;  /* one connection inside BEGIN .. COMMIT */
+
+/* Query status: <0 failures, >=0 number of rows. */
+enum repo_qs {
+  REPO_HARD = -2, /* broken: constraint we did not expect, syntax, lost connection */
+  REPO_SOFT = -1, /* serialization failure or deadlock: the tx runner re-runs */
+  REPO_NONE = 0,
+};
+
+/* ---- pool and transactions (db.c) ---- */
+
+/* Opens a pool of n connections to url. Returns NULL (logged) on failure. */
+struct repo_db *repo_db_open(const char *url, unsigned n);
+void repo_db_close(struct repo_db *db);
+/* True when a connection answers SELECT 1. */
+bool repo_db_ping(struct repo_db *db);
+void repo_db_stats(struct repo_db *db, unsigned *size, unsigned *in_use);
+
+/* Applies every migrations/NNNN_*.sql not yet in schema_migrations, in
+ * order, each in its own transaction. Returns 0, or -1 (logged). */
+int repo_migrate(const char *url, const char *dir);
+
+/* Begins a transaction scoped to tenant_id (NULL or "": operator scope,
+ * for tenant creation and key lookup). Waits for a pooled connection.
+ * Returns NULL when none could be had or BEGIN failed. */
+struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool operator_scope);
+/* Commits (commit=true) or rolls back, and returns the connection to the
+ * pool. Returns the status of COMMIT: 0, REPO_SOFT or REPO_HARD. */
+int repo_tx_end(struct repo_tx *tx, bool commit);
+/* The worst failure seen in this transaction (0, REPO_SOFT or REPO_HARD). */
+int repo_tx_failed(const struct repo_tx *tx);
+/* SQLSTATE of the last failed statement ("" if none). */
+const char *repo_tx_sqlstate(const struct repo_tx *tx);
+const char *repo_tx_tenant(const struct repo_tx *tx);
+
+/* A statement: name is unique, sql uses $1..$n. Declared static at the
+ * call site; prepared per connection on first use. */
+struct repo_stmt {
+  const char *name;
+  const char *sql;
+  int id; /* assigned on first use */
+};
+#define REPO_STMT(var, sqltext) static struct repo_stmt var = {#var, sqltext, -1}
+
+/* Runs stmt with text parameters (NULL = SQL NULL). Each row's first column
+ * must be JSON text. one: *out = the first row's object, or NULL.
+ * Returns rows (>=0) or REPO_SOFT/REPO_HARD. */
+int repo_json_one(struct repo_tx *tx, struct repo_stmt *stmt, int n,
+                  const char *const *params, json_t **out);
+/* As repo_json_one, but all rows into *out (a new array). When the second
+ * column is present it is the row's cursor (seq); *cursors (new array, may be NULL) gets each row's seq. */
+int repo_json_all(struct repo_tx *tx, struct repo_stmt *stmt, int n,
+                  const char *const *params, json_t **out, json_t **cursors);
+/* Runs stmt and returns rows affected/returned (or REPO_SOFT/REPO_HARD);
+ * when out_val is given, copies the first row's first column (caller frees,
+ * NULL if none or SQL NULL). */
+int repo_exec(struct repo_tx *tx, struct repo_stmt *stmt, int n,
+              const char *const *params, char **out_val);
+
+/* ---- tenants and keys (repo_tenants.c) ---- */
+
+/* Finds an active key by its SHA-256 hex. Returns 1 with tenant_id, key_id
+ * (37 bytes each) and role (16 bytes) filled, 0 when none, <0 on failure.
+ * Runs outside any tenant, on its own pooled connection. */
+int repo_auth_key(struct repo_db *db, const char *key_hash, char *tenant_id,
+                  char *key_id, char *role);
+
+int repo_tenant_create(struct repo_tx *tx, const char *name, const char *key_hash,
+                       const char *key_prefix, json_t **out);
+int repo_tenant_get(struct repo_tx *tx, const char *id, json_t **out);
+int repo_tenant_list(struct repo_tx *tx, long long after, int limit, json_t **out,
+                     json_t **cursors);
+/* Ensures a tenant named name exists and adds an admin key for it
+ * (for `omsd --demo`). */
+int repo_tenant_demo(struct repo_db *db, const char *name, const char *key_hash,
+                     const char *key_prefix, char tenant_id[37]);
+
+int repo_key_create(struct repo_tx *tx, const char *role, const char *name,
+                    const char *key_hash, const char *key_prefix, json_t **out);
+int repo_key_get(struct repo_tx *tx, const char *id, json_t **out);
+int repo_key_list(struct repo_tx *tx, long long after, int limit, json_t **out,
+                  json_t **cursors);
+/* Revokes; returns 1 when revoked, 0 when no such active key. */
+int repo_key_revoke(struct repo_tx *tx, const char *id);
+
+/* ---- idempotency (repo_idempotency.c) ---- */
+
+/* Claims key for this transaction. Returns 1 when claimed (go on with the
+ * work), 0 when a committed record exists: *status, *body (caller frees) and
+ * *hash_matches describe it; <0 on failure. */
+int repo_idem_claim(struct repo_tx *tx, const char *key, const char *request_hash,
+                    int *status, char **body, bool *hash_matches);
+/* Stores the reply of a claimed key. */
+int repo_idem_store(struct repo_tx *tx, const char *key, int status, const char *body);
+
+/* ---- catalog (repo_catalog.c) ---- */
+enum repo_kind { REPO_ITEM, REPO_LOCATION, REPO_SUPPLIER, REPO_CHANNEL };
+/* Returns 1 when the object of that kind and code exists in the tenant. */
+int repo_exists(struct repo_tx *tx, enum repo_kind kind, const char *code);
+
+/*
+ * Writes take the normalised document (json from the engine's spec), an
+ * If-Match version (<0: none), and return the stored object.
+ * Returns 1 and sets *created, or 0 when If-Match failed, or <0. */
+int repo_item_put(struct repo_tx *tx, const char *sku, json_t *doc, long long if_match,
+                  json_t **out, bool *created);
+int repo_item_get(struct repo_tx *tx, const char *sku, json_t **out);
+int repo_item_list(struct repo_tx *tx, long long after, int limit, json_t **out,
+                   json_t **cursors);
+
+int repo_location_put(struct repo_tx *tx, const char *code, json_t *doc, long long if_match,
+                      json_t **out, bool *created);
+int repo_location_get(struct repo_tx *tx, const char *code, json_t **out);
+int repo_location_list(struct repo_tx *tx, long long after, int limit, json_t **out,
+                       json_t **cursors);
+
+int repo_supplier_put(struct repo_tx *tx, const char *code, json_t *doc, long long if_match,
+                      json_t **out, bool *created);
+int repo_supplier_get(struct repo_tx *tx, const char *code, json_t **out);
+int repo_supplier_list(struct repo_tx *tx, long long after, int limit, json_t **out,
+                       json_t **cursors);
+int repo_supplier_item_put(struct repo_tx *tx, const char *supplier, const char *sku,
+                           json_t *doc, long long if_match, json_t **out, bool *created);
+int repo_supplier_item_get(struct repo_tx *tx, const char *supplier, const char *sku,
+                           json_t **out);
+int repo_supplier_item_list(struct repo_tx *tx, const char *supplier, long long after,
+                            int limit, json_t **out, json_t **cursors);
+
+int repo_channel_put(struct repo_tx *tx, const char *code, json_t *doc, long long if_match,
+                     json_t **out, bool *created);
+int repo_channel_get(struct repo_tx *tx, const char *code, json_t **out);
+int repo_channel_list(struct repo_tx *tx, long long after, int limit, json_t **out,
+                      json_t **cursors);
+int repo_ringfence_put(struct repo_tx *tx, const char *channel, const char *sku,
+                       json_t *doc, long long if_match, json_t **out, bool *created);
+/* sku NULL: every fence of the channel. */
+int repo_ringfence_list(struct repo_tx *tx, const char *channel, const char *sku,
+                        long long after, int limit, json_t **out, json_t **cursors);
+
+#endif

@@ -1,0 +1,112 @@
+/* router.c: the static route table and its matcher. Patterns are matched
+ * segment by segment; "{x}" takes one segment as a path parameter. */
+#include <string.h>
+#include "oms/http.h"
+
+static const struct http_route routes[] = {
+    {"GET", "/health", HA_PUBLIC, RF_NO_TX, http_get_health},
+    {"GET", "/ready", HA_PUBLIC, RF_NO_TX, http_get_ready},
+    {"GET", "/metrics", HA_PUBLIC, RF_NO_TX, http_get_metrics},
+
+    {"POST", "/v1/tenants", HA_OPERATOR, 0, http_post_tenants},
+    {"GET", "/v1/tenants", HA_OPERATOR, 0, http_get_tenants},
+    {"GET", "/v1/tenants/{id}", HA_OPERATOR, 0, http_get_tenants_ID},
+
+    {"POST", "/v1/api-keys", HA_ADMIN, 0, http_post_api_keys},
+    {"GET", "/v1/api-keys", HA_ADMIN, 0, http_get_api_keys},
+    {"GET", "/v1/api-keys/{id}", HA_ADMIN, 0, http_get_api_keys_ID},
+    {"DELETE", "/v1/api-keys/{id}", HA_ADMIN, 0, http_delete_api_keys_ID},
+
+    {"PUT", "/v1/items/{sku}", HA_STAFF, 0, http_put_items_SKU},
+    {"GET", "/v1/items/{sku}", HA_STAFF, 0, http_get_items_SKU},
+    {"GET", "/v1/items", HA_STAFF, 0, http_get_items},
+
+    {"PUT", "/v1/locations/{code}", HA_STAFF, 0, http_put_locations_CODE},
+    {"GET", "/v1/locations/{code}", HA_STAFF, 0, http_get_locations_CODE},
+    {"GET", "/v1/locations", HA_STAFF, 0, http_get_locations},
+
+    {"PUT", "/v1/suppliers/{code}", HA_STAFF, 0, http_put_suppliers_CODE},
+    {"GET", "/v1/suppliers/{code}", HA_STAFF, 0, http_get_suppliers_CODE},
+    {"GET", "/v1/suppliers", HA_STAFF, 0, http_get_suppliers},
+    {"PUT", "/v1/suppliers/{code}/items/{sku}", HA_STAFF, 0, http_put_suppliers_CODE_items_SKU},
+    {"GET", "/v1/suppliers/{code}/items/{sku}", HA_STAFF, 0, http_get_suppliers_CODE_items_SKU},
+    {"GET", "/v1/suppliers/{code}/items", HA_STAFF, 0, http_get_suppliers_CODE_items},
+
+    {"PUT", "/v1/channels/{code}", HA_STAFF, 0, http_put_channels_CODE},
+    {"GET", "/v1/channels/{code}", HA_STAFF, 0, http_get_channels_CODE},
+    {"GET", "/v1/channels", HA_STAFF, 0, http_get_channels},
+    {"PUT", "/v1/channels/{code}/ringfence/{sku}", HA_STAFF, 0, http_put_channels_CODE_ringfence_SKU},
+    {"GET", "/v1/channels/{code}/ringfence/{sku}", HA_STAFF, 0, http_get_channels_CODE_ringfence_SKU},
+    {"GET", "/v1/channels/{code}/ringfence", HA_STAFF, 0, http_get_channels_CODE_ringfence},
+};
+
+const struct http_route *http_routes(size_t *n)
+{
+  *n = sizeof routes / sizeof routes[0];
+  return routes;
+}
+
+/* Matches path against pattern; fills params (pointers into path, which is
+ * modified: '/' after each parameter becomes NUL). Returns the count or -1. */
+static int match(const char *pattern, char *path, const char **params)
+{
+  const char *p = pattern;
+  char *s = path;
+  int n = 0;
+  while (*p && *s) {
+    if (*p == '{') {
+      const char *pe = strchr(p, '}');
+      char *se = strchr(s, '/');
+      size_t len = se ? (size_t)(se - s) : strlen(s);
+      if (len == 0 || n >= HTTP_MAX_PARAMS)
+        return -1;
+      params[n++] = s;
+      p = pe + 1;
+      s += len;
+      if (*p == '/' && *s == '/') {
+        *s = '\0'; /* terminate the parameter, continue after the slash */
+        p++;
+        s++;
+        continue;
+      }
+      if (*p == '\0' && *s == '\0')
+        return n;
+      return -1;
+    }
+    if (*p != *s)
+      return -1;
+    p++;
+    s++;
+  }
+  return (*p == '\0' && *s == '\0') ? n : -1;
+}
+
+int http_route_match(struct http_request *r)
+{
+  size_t len = strlen(r->path);
+  char scratch[2048];
+  bool path_found = false;
+  /* a trailing slash is tolerated */
+  if (len > 1 && r->path[len - 1] == '/')
+    r->path[--len] = '\0';
+  if (len >= sizeof scratch)
+    return 404;
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+    const char *params[HTTP_MAX_PARAMS];
+    memcpy(scratch, r->path, len + 1);
+    int n = match(routes[i].pattern, scratch, params);
+    if (n < 0)
+      continue;
+    path_found = true;
+    if (strcmp(routes[i].method, r->method) != 0)
+      continue;
+    /* re-run on the owned path so params stay valid for the request */
+    n = match(routes[i].pattern, r->path, params);
+    r->route = &routes[i];
+    r->nparams = (unsigned)n;
+    for (int k = 0; k < n; k++)
+      r->params[k] = params[k];
+    return 0;
+  }
+  return path_found ? 405 : 404;
+}

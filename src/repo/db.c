@@ -1,0 +1,507 @@
+/* db.c: the connection pool, prepared statements, transactions, SQLSTATE
+ * classification and migrations. The only other files that speak SQL are
+ * the repo_<aggregate>.c modules, through the helpers here. */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libpq-fe.h>
+#include "oms/log.h"
+#include "oms/repo.h"
+
+#define MAX_STMTS 512
+
+struct conn {
+  PGconn *pg;
+  bool busy;
+  unsigned char prepared[MAX_STMTS];
+};
+
+struct repo_db {
+  char *url;
+  unsigned n;
+  struct conn *conns;
+  unsigned in_use;
+  pthread_mutex_t lock;
+  pthread_cond_t freed;
+};
+
+struct repo_tx {
+  struct repo_db *db;
+  struct conn *c;
+  int failed;
+  char sqlstate[6];
+  char tenant[37];
+};
+
+static pthread_mutex_t stmt_lock = PTHREAD_MUTEX_INITIALIZER;
+static int stmt_count;
+
+static void notice_quiet(void *arg, const char *msg)
+{
+  (void)arg;
+  (void)msg;
+}
+
+static PGconn *connect_pg(const char *url)
+{
+  PGconn *pg = PQconnectdb(url);
+  if (PQstatus(pg) != CONNECTION_OK) {
+    LOG_ERROR("database connection failed: %s", PQerrorMessage(pg));
+    PQfinish(pg);
+    return NULL;
+  }
+  PQsetNoticeProcessor(pg, notice_quiet, NULL);
+  return pg;
+}
+
+struct repo_db *repo_db_open(const char *url, unsigned n)
+{
+  struct repo_db *db = calloc(1, sizeof *db);
+  db->url = strdup(url);
+  db->n = n;
+  db->conns = calloc(n, sizeof *db->conns);
+  pthread_mutex_init(&db->lock, NULL);
+  pthread_cond_init(&db->freed, NULL);
+  /* one connection up front proves the URL; the rest open on demand */
+  db->conns[0].pg = connect_pg(url);
+  if (!db->conns[0].pg) {
+    repo_db_close(db);
+    return NULL;
+  }
+  return db;
+}
+
+void repo_db_close(struct repo_db *db)
+{
+  if (!db)
+    return;
+  for (unsigned i = 0; i < db->n; i++)
+    if (db->conns[i].pg)
+      PQfinish(db->conns[i].pg);
+  pthread_mutex_destroy(&db->lock);
+  pthread_cond_destroy(&db->freed);
+  free(db->conns);
+  free(db->url);
+  free(db);
+}
+
+void repo_db_stats(struct repo_db *db, unsigned *size, unsigned *in_use)
+{
+  pthread_mutex_lock(&db->lock);
+  *size = db->n;
+  *in_use = db->in_use;
+  pthread_mutex_unlock(&db->lock);
+}
+
+/* Takes a connection, waiting at most 10 s. */
+static struct conn *acquire(struct repo_db *db)
+{
+  struct timespec until;
+  struct conn *c = NULL;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 10;
+  pthread_mutex_lock(&db->lock);
+  for (;;) {
+    for (unsigned i = 0; i < db->n; i++)
+      if (!db->conns[i].busy) {
+        c = &db->conns[i];
+        break;
+      }
+    if (c || pthread_cond_timedwait(&db->freed, &db->lock, &until) != 0)
+      break;
+  }
+  if (c) {
+    c->busy = true;
+    db->in_use++;
+  }
+  pthread_mutex_unlock(&db->lock);
+  if (!c) {
+    LOG_ERROR("no database connection free within 10 s");
+    return NULL;
+  }
+  if (c->pg && PQstatus(c->pg) != CONNECTION_OK) {
+    PQfinish(c->pg);
+    c->pg = NULL;
+  }
+  if (!c->pg) {
+    c->pg = connect_pg(db->url);
+    memset(c->prepared, 0, sizeof c->prepared);
+  }
+  if (!c->pg) {
+    pthread_mutex_lock(&db->lock);
+    c->busy = false;
+    db->in_use--;
+    pthread_cond_signal(&db->freed);
+    pthread_mutex_unlock(&db->lock);
+    return NULL;
+  }
+  return c;
+}
+
+static void release(struct repo_db *db, struct conn *c)
+{
+  pthread_mutex_lock(&db->lock);
+  c->busy = false;
+  db->in_use--;
+  pthread_cond_signal(&db->freed);
+  pthread_mutex_unlock(&db->lock);
+}
+
+/* Classifies a failed result: serialization failures and deadlocks are soft. */
+static int classify(PGresult *res, char sqlstate[6])
+{
+  const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  snprintf(sqlstate, 6, "%s", st ? st : "");
+  if (st && (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0))
+    return REPO_SOFT;
+  return REPO_HARD;
+}
+
+bool repo_db_ping(struct repo_db *db)
+{
+  struct conn *c = acquire(db);
+  if (!c)
+    return false;
+  PGresult *res = PQexec(c->pg, "SELECT 1");
+  bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+  PQclear(res);
+  release(db, c);
+  return ok;
+}
+
+static int stmt_id(struct repo_stmt *s)
+{
+  int id = __atomic_load_n(&s->id, __ATOMIC_ACQUIRE);
+  if (id >= 0)
+    return id;
+  pthread_mutex_lock(&stmt_lock);
+  if (s->id < 0) {
+    if (stmt_count >= MAX_STMTS) {
+      pthread_mutex_unlock(&stmt_lock);
+      LOG_ERROR("too many prepared statements");
+      abort();
+    }
+    __atomic_store_n(&s->id, stmt_count++, __ATOMIC_RELEASE);
+  }
+  id = s->id;
+  pthread_mutex_unlock(&stmt_lock);
+  return id;
+}
+
+/* Runs a prepared statement; returns the result or NULL (tx marked failed). */
+static PGresult *run(struct repo_tx *tx, struct repo_stmt *s, int n, const char *const *params)
+{
+  int id = stmt_id(s);
+  PGconn *pg = tx->c->pg;
+  if (tx->failed)
+    return NULL; /* the transaction is aborted already */
+  if (!tx->c->prepared[id]) {
+    PGresult *p = PQprepare(pg, s->name, s->sql, 0, NULL);
+    if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+      LOG_ERROR("prepare %s failed: %s", s->name, PQerrorMessage(pg));
+      tx->failed = classify(p, tx->sqlstate);
+      PQclear(p);
+      return NULL;
+    }
+    PQclear(p);
+    tx->c->prepared[id] = 1;
+  }
+  PGresult *res = PQexecPrepared(pg, s->name, n, params, NULL, NULL, 0);
+  ExecStatusType st = PQresultStatus(res);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    int f = classify(res, tx->sqlstate);
+    if (f == REPO_SOFT)
+      LOG_DEBUG("statement %s: %s", s->name, PQresultErrorMessage(res));
+    else if (strncmp(tx->sqlstate, "23", 2) == 0)
+      LOG_DEBUG("statement %s: constraint: %s", s->name, PQresultErrorMessage(res));
+    else
+      LOG_ERROR("statement %s failed: %s", s->name, PQresultErrorMessage(res));
+    tx->failed = f;
+    PQclear(res);
+    return NULL;
+  }
+  return res;
+}
+
+int repo_json_one(struct repo_tx *tx, struct repo_stmt *stmt, int n, const char *const *params,
+                  json_t **out)
+{
+  PGresult *res = run(tx, stmt, n, params);
+  *out = NULL;
+  if (!res)
+    return tx->failed;
+  int rows = PQntuples(res);
+  if (rows > 0 && !PQgetisnull(res, 0, 0)) {
+    json_error_t je;
+    *out = json_loads(PQgetvalue(res, 0, 0), 0, &je);
+    if (!*out) {
+      LOG_ERROR("statement %s returned bad JSON: %s", stmt->name, je.text);
+      PQclear(res);
+      tx->failed = REPO_HARD;
+      return REPO_HARD;
+    }
+  }
+  PQclear(res);
+  return rows;
+}
+
+int repo_json_all(struct repo_tx *tx, struct repo_stmt *stmt, int n, const char *const *params,
+                  json_t **out, json_t **cursors)
+{
+  PGresult *res = run(tx, stmt, n, params);
+  *out = NULL;
+  if (cursors)
+    *cursors = NULL;
+  if (!res)
+    return tx->failed;
+  int rows = PQntuples(res);
+  *out = json_array();
+  if (cursors)
+    *cursors = json_array();
+  for (int i = 0; i < rows; i++) {
+    json_t *v = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+    if (!v) {
+      LOG_ERROR("statement %s returned bad JSON", stmt->name);
+      json_decref(*out);
+      *out = NULL;
+      if (cursors) {
+        json_decref(*cursors);
+        *cursors = NULL;
+      }
+      PQclear(res);
+      tx->failed = REPO_HARD;
+      return REPO_HARD;
+    }
+    json_array_append_new(*out, v);
+    if (cursors && PQnfields(res) > 1)
+      json_array_append_new(*cursors, json_string(PQgetvalue(res, i, 1)));
+  }
+  PQclear(res);
+  return rows;
+}
+
+int repo_exec(struct repo_tx *tx, struct repo_stmt *stmt, int n, const char *const *params,
+              char **out_val)
+{
+  PGresult *res = run(tx, stmt, n, params);
+  if (out_val)
+    *out_val = NULL;
+  if (!res)
+    return tx->failed;
+  int rows = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : atoi(PQcmdTuples(res));
+  if (out_val && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 &&
+      !PQgetisnull(res, 0, 0))
+    *out_val = strdup(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  return rows;
+}
+
+REPO_STMT(tx_scope, "SELECT set_config('oms.tenant_id', $1, true), set_config('oms.operator', $2, true)");
+
+struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool operator_scope)
+{
+  struct conn *c = acquire(db);
+  if (!c)
+    return NULL;
+  struct repo_tx *tx = calloc(1, sizeof *tx);
+  tx->db = db;
+  tx->c = c;
+  snprintf(tx->tenant, sizeof tx->tenant, "%s", tenant_id ? tenant_id : "");
+  PGresult *res = PQexec(c->pg, "BEGIN");
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    LOG_ERROR("BEGIN failed: %s", PQerrorMessage(c->pg));
+    PQclear(res);
+    /* the connection may be gone: drop it so the next use reconnects */
+    PQfinish(c->pg);
+    c->pg = NULL;
+    release(db, c);
+    free(tx);
+    return NULL;
+  }
+  PQclear(res);
+  const char *p[2] = {tx->tenant, operator_scope ? "on" : ""};
+  if (repo_exec(tx, &tx_scope, 2, p, NULL) < 0) {
+    repo_tx_end(tx, false);
+    return NULL;
+  }
+  return tx;
+}
+
+int repo_tx_end(struct repo_tx *tx, bool commit)
+{
+  int rc = 0;
+  PGconn *pg = tx->c->pg;
+  PGresult *res = PQexec(pg, (commit && !tx->failed) ? "COMMIT" : "ROLLBACK");
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    rc = classify(res, tx->sqlstate);
+    if (rc == REPO_HARD)
+      LOG_ERROR("%s failed: %s", commit ? "COMMIT" : "ROLLBACK", PQerrorMessage(pg));
+  } else if (commit && tx->failed) {
+    rc = tx->failed;
+  }
+  PQclear(res);
+  if (PQstatus(pg) != CONNECTION_OK || PQtransactionStatus(pg) != PQTRANS_IDLE) {
+    PQfinish(pg);
+    tx->c->pg = NULL;
+  }
+  release(tx->db, tx->c);
+  free(tx);
+  return rc;
+}
+
+int repo_tx_failed(const struct repo_tx *tx)
+{
+  return tx->failed;
+}
+
+const char *repo_tx_sqlstate(const struct repo_tx *tx)
+{
+  return tx->sqlstate;
+}
+
+const char *repo_tx_tenant(const struct repo_tx *tx)
+{
+  return tx->tenant;
+}
+
+/* ---- migrations ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *slurp(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    fclose(f);
+    return NULL;
+  }
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static bool exec_ok(PGconn *pg, const char *sql)
+{
+  PGresult *res = PQexec(pg, sql);
+  bool ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+  if (!ok)
+    LOG_ERROR("migration SQL failed: %s", PQerrorMessage(pg));
+  PQclear(res);
+  return ok;
+}
+
+int repo_migrate(const char *url, const char *dir)
+{
+  int rc = -1;
+  char **names = NULL;
+  size_t n = 0;
+  PGconn *pg = connect_pg(url);
+  DIR *d = NULL;
+  if (!pg)
+    return -1;
+  /* one migrator at a time, across every daemon starting together */
+  if (!exec_ok(pg, "SELECT pg_advisory_lock(7270001)") ||
+      !exec_ok(pg, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                   "version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"))
+    goto cleanup;
+  d = opendir(dir);
+  if (!d) {
+    LOG_ERROR("cannot open migrations folder %s", dir);
+    goto cleanup;
+  }
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t len = strlen(e->d_name);
+    if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0) {
+      names = realloc(names, (n + 1) * sizeof *names);
+      names[n++] = strdup(e->d_name);
+    }
+  }
+  qsort(names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    const char *p[1] = {names[i]};
+    PGresult *res = PQexecParams(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1,
+                                 NULL, p, NULL, NULL, 0);
+    bool done = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0;
+    bool failed = PQresultStatus(res) != PGRES_TUPLES_OK;
+    PQclear(res);
+    if (failed)
+      goto cleanup;
+    if (done)
+      continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    char *sql = slurp(path);
+    if (!sql) {
+      LOG_ERROR("cannot read %s", path);
+      goto cleanup;
+    }
+    bool ok = exec_ok(pg, "BEGIN") && exec_ok(pg, sql);
+    free(sql);
+    if (ok) {
+      res = PQexecParams(pg, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, NULL, p,
+                         NULL, NULL, 0);
+      ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+      PQclear(res);
+    }
+    if (!ok || !exec_ok(pg, "COMMIT")) {
+      LOG_ERROR("migration %s failed; rolled back", names[i]);
+      exec_ok(pg, "ROLLBACK");
+      goto cleanup;
+    }
+    LOG_INFO("applied migration %s", names[i]);
+  }
+  rc = 0;
+cleanup:
+  if (d)
+    closedir(d);
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  PQfinish(pg);
+  return rc;
+}
+
+/* Used by repo_tenants.c for the key lookup that precedes any tenant. */
+int repo__auth_query(struct repo_db *db, const char *key_hash, char *tenant_id, char *key_id,
+                     char *role)
+{
+  struct conn *c = acquire(db);
+  if (!c)
+    return REPO_HARD;
+  const char *p[1] = {key_hash};
+  PGresult *res = PQexecParams(c->pg, "SELECT tenant_id, id, role FROM oms_auth_key($1)", 1,
+                               NULL, p, NULL, NULL, 0);
+  int rc;
+  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+    LOG_ERROR("key lookup failed: %s", PQerrorMessage(c->pg));
+    rc = REPO_HARD;
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+      PQfinish(c->pg);
+      c->pg = NULL;
+    }
+  } else if (PQntuples(res) == 0) {
+    rc = 0;
+  } else {
+    snprintf(tenant_id, 37, "%s", PQgetvalue(res, 0, 0));
+    snprintf(key_id, 37, "%s", PQgetvalue(res, 0, 1));
+    snprintf(role, 16, "%s", PQgetvalue(res, 0, 2));
+    rc = 1;
+  }
+  PQclear(res);
+  release(db, c);
+  return rc;
+}

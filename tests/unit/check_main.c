@@ -1,0 +1,16 @@
+/* check_main.c: runs every unit suite of the engine and common code. */
+#include <check.h>
+#include <stdlib.h>
+#include "unit.h"
+
+int main(void)
+{
+  SRunner *sr = srunner_create(suite_errors());
+  srunner_add_suite(sr, suite_util());
+  srunner_add_suite(sr, suite_json_spec());
+  srunner_add_suite(sr, suite_catalog());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
