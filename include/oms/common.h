@@ -45,6 +45,8 @@ bool oms_ct_equal(const void *a, const void *b, size_t n);
 
 /* True when s is a valid code: 1..64 chars of [A-Za-z0-9._-]. */
 bool oms_code_valid(const char *s);
+/* True when s is an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm)). */
+bool oms_rfc3339_valid(const char *s);
 /* True when s is a valid calendar date YYYY-MM-DD. */
 bool oms_date_valid(const char *s);
 

@@ -93,8 +93,13 @@ json_t *http_problem_json(enum oms_err e, const char *detail, json_t *errors);
 /* ---- request helpers (request.c) ---- */
 /* Query argument (borrowed) or NULL. */
 const char *http_query(struct http_request *r, const char *name);
+/* Appends every value of a repeated query argument (and the comma-separated
+ * parts of each) to out, an array of strings. */
+void http_query_all(struct http_request *r, const char *name, json_t *out);
 /* Header value (borrowed) or NULL. */
 const char *http_header(struct http_request *r, const char *name);
+/* Reads ?limit (1..500, default 50); on error fails the request, returns false. */
+bool http_limit_arg(struct http_request *r, int *limit);
 /* Reads ?limit and ?after; on error fails the request and returns false. */
 bool http_page_args(struct http_request *r, int *limit, long long *after);
 /* Replies {"data": items (stolen), "next_cursor": ...}: when items has more
@@ -184,5 +189,13 @@ void http_get_channels(struct http_request *r, struct repo_tx *tx);
 void http_put_channels_CODE_ringfence_SKU(struct http_request *r, struct repo_tx *tx);
 void http_get_channels_CODE_ringfence_SKU(struct http_request *r, struct repo_tx *tx);
 void http_get_channels_CODE_ringfence(struct http_request *r, struct repo_tx *tx);
+void http_post_inventory_adjustments(struct http_request *r, struct repo_tx *tx);
+void http_get_inventory_SKU(struct http_request *r, struct repo_tx *tx);
+void http_get_inventory_SKU_ledger(struct http_request *r, struct repo_tx *tx);
+void http_get_channels_CODE_availability(struct http_request *r, struct repo_tx *tx);
+void http_get_channels_CODE_availability_feed(struct http_request *r, struct repo_tx *tx);
+void http_get_exceptions(struct http_request *r, struct repo_tx *tx);
+void http_get_exceptions_ID(struct http_request *r, struct repo_tx *tx);
+void http_post_exceptions_ID_resolve(struct http_request *r, struct repo_tx *tx);
 
 #endif

@@ -150,4 +150,43 @@ int repo_ringfence_put(struct repo_tx *tx, const char *channel, const char *sku,
 int repo_ringfence_list(struct repo_tx *tx, const char *channel, const char *sku,
                         long long after, int limit, json_t **out, json_t **cursors);
 
+/* ---- inventory (repo_inventory.c) ---- */
+
+/* Finds an item's case_pack: 1 (*case_pack < 0 when none), 0 when no item. */
+int repo_item_case_pack(struct repo_tx *tx, const char *sku, long long *case_pack);
+/* Applies an adjustment (is_set: on_hand = qty, else on_hand += qty) and
+ * writes its ledger row, in one statement under the position's row lock.
+ * Returns 1 with *position {location, sku, on_hand, reserved, available,
+ * delta}, 0 when on_hand would fall below zero, <0 on failure. */
+int repo_inventory_adjust(struct repo_tx *tx, const char *location, const char *sku, bool is_set,
+                          long long qty, const char *reason, const char *reference,
+                          json_t **position);
+/* {sku, on_hand, reserved, available, locations: [...]} of one sku. */
+int repo_inventory_get(struct repo_tx *tx, const char *sku, json_t **out);
+/* Ledger rows of a sku (location NULL: all), in order. */
+int repo_ledger_list(struct repo_tx *tx, const char *sku, const char *location, long long after,
+                     int limit, json_t **out, json_t **cursors);
+
+/* ---- availability (repo_inventory.c) ---- */
+/* One object per existing sku of skus (array of strings), in sku order:
+ * the inputs of eng_ats_compute (see oms_ats_inputs in migrations/0002). */
+int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t **rows);
+/* Skus whose ATS may have changed since `since` (RFC 3339; NULL: all), after
+ * the sku `after` (NULL: from the start), at most limit; *skus an array. */
+int repo_ats_changed(struct repo_tx *tx, const char *channel, const char *since,
+                     const char *after, int limit, json_t **skus);
+/* The database's clock now, RFC 3339 (caller frees). */
+char *repo_now(struct repo_tx *tx);
+
+/* ---- exceptions (repo_exceptions.c) ---- */
+/* Opens an exception; order_id, location, sku and data may be NULL. */
+int repo_exception_open(struct repo_tx *tx, const char *kind, const char *order_id,
+                        const char *location, const char *sku, const char *detail,
+                        json_t *data, json_t **out);
+int repo_exception_list(struct repo_tx *tx, const char *kind, const char *status,
+                        long long after, int limit, json_t **out, json_t **cursors);
+int repo_exception_get(struct repo_tx *tx, const char *id, json_t **out);
+/* Resolves an open exception: 1 done, 0 no such open exception. */
+int repo_exception_resolve(struct repo_tx *tx, const char *id, const char *note, json_t **out);
+
 #endif

@@ -130,3 +130,42 @@ void oms_key_new(struct oms_key *k)
   memcpy(k->prefix, k->key, 12);
   k->prefix[12] = '\0';
 }
+
+bool oms_rfc3339_valid(const char *s)
+{
+  char date[11];
+  if (!s || strlen(s) < 20)
+    return false;
+  memcpy(date, s, 10);
+  date[10] = '\0';
+  if (!oms_date_valid(date) || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+    return false;
+  const char *t = s + 11;
+  for (int i = 0; i < 8; i++) {
+    if (i == 2 || i == 5) {
+      if (t[i] != ':')
+        return false;
+    } else if (!isdigit((unsigned char)t[i])) {
+      return false;
+    }
+  }
+  int hh = (t[0] - '0') * 10 + (t[1] - '0'), mm = (t[3] - '0') * 10 + (t[4] - '0'),
+      ss = (t[6] - '0') * 10 + (t[7] - '0');
+  if (hh > 23 || mm > 59 || ss > 60)
+    return false;
+  t += 8;
+  if (*t == '.') {
+    t++;
+    if (!isdigit((unsigned char)*t))
+      return false;
+    while (isdigit((unsigned char)*t))
+      t++;
+  }
+  if ((*t == 'Z' || *t == 'z') && t[1] == '\0')
+    return true;
+  if ((*t == '+' || *t == '-') && strlen(t) == 6 && isdigit((unsigned char)t[1]) &&
+      isdigit((unsigned char)t[2]) && t[3] == ':' && isdigit((unsigned char)t[4]) &&
+      isdigit((unsigned char)t[5]))
+    return true;
+  return false;
+}

@@ -32,13 +32,11 @@ static bool parse_ll(const char *s, long long *out)
   return true;
 }
 
-bool http_page_args(struct http_request *r, int *limit, long long *after)
+bool http_limit_arg(struct http_request *r, int *limit)
 {
   const char *l = http_query(r, "limit");
-  const char *a = http_query(r, "after");
   long long v;
   *limit = 50;
-  *after = 0;
   if (l) {
     if (!parse_ll(l, &v) || v < 1 || v > 500) {
       http_fail_field(r, OMS_ERR_VALIDATION, "limit", "must be an integer from 1 to 500");
@@ -46,6 +44,16 @@ bool http_page_args(struct http_request *r, int *limit, long long *after)
     }
     *limit = (int)v;
   }
+  return true;
+}
+
+bool http_page_args(struct http_request *r, int *limit, long long *after)
+{
+  const char *a = http_query(r, "after");
+  long long v;
+  *after = 0;
+  if (!http_limit_arg(r, limit))
+    return false;
   if (a && *a) {
     if (!parse_ll(a, &v) || v < 0) {
       http_fail_field(r, OMS_ERR_VALIDATION, "after", "is not a cursor from this list");
@@ -197,4 +205,35 @@ bool http_require(struct http_request *r, struct repo_tx *tx, int kind, const ch
     return false;
   }
   return true;
+}
+
+struct query_all {
+  const char *name;
+  json_t *out;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+  struct query_all *q = cls;
+  (void)kind;
+  if (!key || strcmp(key, q->name) != 0 || !value)
+    return MHD_YES;
+  const char *s = value;
+  while (*s) {
+    const char *comma = strchr(s, ',');
+    size_t len = comma ? (size_t)(comma - s) : strlen(s);
+    if (len)
+      json_array_append_new(q->out, json_stringn(s, len));
+    s += len;
+    if (*s == ',')
+      s++;
+  }
+  return MHD_YES;
+}
+
+void http_query_all(struct http_request *r, const char *name, json_t *out)
+{
+  struct query_all q = {name, out};
+  MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
 }

@@ -38,6 +38,16 @@ static const struct http_route routes[] = {
     {"PUT", "/v1/channels/{code}/ringfence/{sku}", HA_STAFF, 0, http_put_channels_CODE_ringfence_SKU},
     {"GET", "/v1/channels/{code}/ringfence/{sku}", HA_STAFF, 0, http_get_channels_CODE_ringfence_SKU},
     {"GET", "/v1/channels/{code}/ringfence", HA_STAFF, 0, http_get_channels_CODE_ringfence},
+    {"GET", "/v1/channels/{code}/availability", HA_ANY_KEY, 0, http_get_channels_CODE_availability},
+    {"GET", "/v1/channels/{code}/availability/feed", HA_ANY_KEY, 0, http_get_channels_CODE_availability_feed},
+
+    {"POST", "/v1/inventory/adjustments", HA_STAFF, 0, http_post_inventory_adjustments},
+    {"GET", "/v1/inventory/{sku}", HA_STAFF, 0, http_get_inventory_SKU},
+    {"GET", "/v1/inventory/{sku}/ledger", HA_STAFF, 0, http_get_inventory_SKU_ledger},
+
+    {"GET", "/v1/exceptions", HA_STAFF, 0, http_get_exceptions},
+    {"GET", "/v1/exceptions/{id}", HA_STAFF, 0, http_get_exceptions_ID},
+    {"POST", "/v1/exceptions/{id}/resolve", HA_STAFF, 0, http_post_exceptions_ID_resolve},
 };
 
 const struct http_route *http_routes(size_t *n)

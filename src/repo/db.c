@@ -236,7 +236,7 @@ int repo_json_one(struct repo_tx *tx, struct repo_stmt *stmt, int n, const char 
   int rows = PQntuples(res);
   if (rows > 0 && !PQgetisnull(res, 0, 0)) {
     json_error_t je;
-    *out = json_loads(PQgetvalue(res, 0, 0), 0, &je);
+    *out = json_loads(PQgetvalue(res, 0, 0), JSON_DECODE_ANY, &je);
     if (!*out) {
       LOG_ERROR("statement %s returned bad JSON: %s", stmt->name, je.text);
       PQclear(res);
@@ -262,7 +262,7 @@ int repo_json_all(struct repo_tx *tx, struct repo_stmt *stmt, int n, const char 
   if (cursors)
     *cursors = json_array();
   for (int i = 0; i < rows; i++) {
-    json_t *v = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+    json_t *v = json_loads(PQgetvalue(res, i, 0), JSON_DECODE_ANY, NULL);
     if (!v) {
       LOG_ERROR("statement %s returned bad JSON", stmt->name);
       json_decref(*out);
