@@ -99,13 +99,12 @@ static bool x12_safe(const char *s)
 
 int eng_supplier_parse(json_t *in, json_t **out, json_t *errors)
 {
+  size_t before = json_array_size(errors);
   if (js_parse(supplier_spec, in, "", out, errors) != 0)
     return -1;
   json_t *edi = json_object_get(*out, "edi");
   if (json_is_object(edi)) {
     const char *fields[] = {"isa_qualifier", "isa_id", "gs_id"};
-    if (!json_object_get(edi, "gs_id"))
-      json_object_set(edi, "gs_id", json_object_get(edi, "isa_id"));
     for (int i = 0; i < 3; i++) {
       const char *v = json_string_value(json_object_get(edi, fields[i]));
       if (v && !x12_safe(v)) {
@@ -114,11 +113,13 @@ int eng_supplier_parse(json_t *in, json_t **out, json_t *errors)
         js_error(errors, path, "must not contain X12 separators (* ~ ^ : > |)");
       }
     }
-    if (json_array_size(errors) > 0) {
+    if (json_array_size(errors) > before) {
       json_decref(*out);
       *out = NULL;
       return -1;
     }
+    if (!json_object_get(edi, "gs_id"))
+      json_object_set(edi, "gs_id", json_object_get(edi, "isa_id"));
   }
   return 0;
 }
