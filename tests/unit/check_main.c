@@ -9,6 +9,7 @@ int main(void)
   srunner_add_suite(sr, suite_util());
   srunner_add_suite(sr, suite_json_spec());
   srunner_add_suite(sr, suite_catalog());
+  srunner_add_suite(sr, suite_ats());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);
