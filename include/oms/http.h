@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "oms/common.h"
+#include "oms/engine.h"
 
 struct repo_db;
 struct repo_tx;
@@ -197,5 +198,48 @@ void http_get_channels_CODE_availability_feed(struct http_request *r, struct rep
 void http_get_exceptions(struct http_request *r, struct repo_tx *tx);
 void http_get_exceptions_ID(struct http_request *r, struct repo_tx *tx);
 void http_post_exceptions_ID_resolve(struct http_request *r, struct repo_tx *tx);
+void http_post_orders(struct http_request *r, struct repo_tx *tx);
+void http_get_orders(struct http_request *r, struct repo_tx *tx);
+void http_get_orders_ID(struct http_request *r, struct repo_tx *tx);
+void http_get_orders_ID_events(struct http_request *r, struct repo_tx *tx);
+void http_get_track_TOKEN(struct http_request *r, struct repo_tx *tx);
+void http_post_orders_ID_hold(struct http_request *r, struct repo_tx *tx);
+void http_post_orders_ID_release(struct http_request *r, struct repo_tx *tx);
+void http_post_orders_ID_cancel(struct http_request *r, struct repo_tx *tx);
+void http_post_orders_ID_reroute(struct http_request *r, struct repo_tx *tx);
+/* The capture inputs for an order's skus (re-routes): h_order_actions.c. */
+json_t *http_reroute_inputs(struct http_request *r, struct repo_tx *tx, json_t *order);
+void http_get_fulfillments(struct http_request *r, struct repo_tx *tx);
+void http_get_fulfillments_ID(struct http_request *r, struct repo_tx *tx);
+void http_post_fulfillments_ID_accept(struct http_request *r, struct repo_tx *tx);
+void http_post_fulfillments_ID_reject(struct http_request *r, struct repo_tx *tx);
+void http_post_fulfillments_ID_ship(struct http_request *r, struct repo_tx *tx);
+void http_post_fulfillments_ID_ready_for_pickup(struct http_request *r, struct repo_tx *tx);
+void http_post_fulfillments_ID_picked_up(struct http_request *r, struct repo_tx *tx);
+void http_post_fulfillments_ID_delivered(struct http_request *r, struct repo_tx *tx);
+void http_get_purchase_orders(struct http_request *r, struct repo_tx *tx);
+void http_get_purchase_orders_ID(struct http_request *r, struct repo_tx *tx);
+void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct repo_tx *tx);
+void http_post_purchase_orders_ID_ship(struct http_request *r, struct repo_tx *tx);
+/* One fulfillment step (h_fulfillments.c), shared with purchase orders. */
+
+void http_fulfillment_step(struct http_request *r, struct repo_tx *tx, const char *fid,
+                           enum eng_fstep step, json_t *body, bool reply_order);
+const struct js_field *http_ship_spec(void);
+void http_put_routing_rules(struct http_request *r, struct repo_tx *tx);
+void http_get_routing_rules(struct http_request *r, struct repo_tx *tx);
+void http_post_routing_simulate(struct http_request *r, struct repo_tx *tx);
+void http_put_order_rules(struct http_request *r, struct repo_tx *tx);
+void http_get_order_rules(struct http_request *r, struct repo_tx *tx);
+
+/* PUT/GET of a tenant rule list ("routing" or "order"): h_routing.c. */
+void http_put_rules(struct http_request *r, struct repo_tx *tx, const char *which,
+                    http_doc_parser parse);
+void http_get_rules(struct http_request *r, struct repo_tx *tx, const char *which);
+
+/* Captures an order (POST /v1/orders, Shopify, exchanges): see h_orders.c. */
+json_t *http_capture_order(struct http_request *r, struct repo_tx *tx, json_t *doc,
+                           const char *actor, bool never_refuse, const char *exchange_for,
+                           char *duplicate_id);
 
 #endif

@@ -189,4 +189,50 @@ int repo_exception_get(struct repo_tx *tx, const char *id, json_t **out);
 /* Resolves an open exception: 1 done, 0 no such open exception. */
 int repo_exception_resolve(struct repo_tx *tx, const char *id, const char *note, json_t **out);
 
+/* ---- orders (repo_orders.c) ---- */
+
+/* The inputs of eng_capture in one round trip (oms_capture_inputs). */
+int repo_capture_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t *pickups,
+                        const char *external_id, json_t **out);
+/* Writes a capture payload (oms_capture). Returns 1 with *out the order, or
+ * {"duplicate": id} when (channel, external_id) exists; REPO_SOFT when the
+ * stock moved (the dispatcher re-runs the request). */
+int repo_order_capture(struct repo_tx *tx, json_t *payload, const char *created_by, json_t **out);
+/* Reads an order; created_by non-NULL restricts to orders that key created. */
+int repo_order_get(struct repo_tx *tx, const char *id, const char *created_by, json_t **out);
+int repo_order_list(struct repo_tx *tx, const char *status, const char *channel,
+                    const char *created_after, const char *created_by, long long after,
+                    int limit, json_t **out, json_t **cursors);
+int repo_order_events(struct repo_tx *tx, const char *order_id, long long after, int limit,
+                      json_t **out, json_t **cursors);
+/* Reads an order and locks its row for a change (FOR UPDATE). */
+int repo_order_lock(struct repo_tx *tx, const char *id, json_t **out);
+/* Applies a change computed by the engine (oms_order_apply); *out the order. */
+int repo_order_apply(struct repo_tx *tx, json_t *change, json_t **out);
+/* ---- fulfillments and purchase orders (repo_fulfillments.c) ---- */
+int repo_fulfillment_get(struct repo_tx *tx, const char *id, json_t **out);
+/* The order a fulfillment belongs to (37 bytes). 1 found, 0 none. */
+int repo_fulfillment_order(struct repo_tx *tx, const char *id, char order_id[37]);
+int repo_fulfillment_list(struct repo_tx *tx, const char *location, const char *supplier,
+                          const char *status, long long after, int limit, json_t **out,
+                          json_t **cursors);
+int repo_po_get(struct repo_tx *tx, const char *id, json_t **out);
+int repo_po_list(struct repo_tx *tx, const char *supplier, const char *status, long long after,
+                 int limit, json_t **out, json_t **cursors);
+/* Open fulfillment lines holding units of sku at a location, newest first:
+ * [{fulfillment_id, order_id, open}] (for re-routing a discrepancy). */
+int repo_open_allocations(struct repo_tx *tx, const char *location, const char *sku,
+                          json_t **out);
+
+/* Resolves a tracking token to its tenant and order (operator scope). */
+int repo_track_lookup(struct repo_db *db, const char *token, char tenant_id[37],
+                      char order_id[37]);
+
+/* ---- tenant rules (repo_orders.c) ---- */
+/* which: "routing" or "order". *out = {"rules":[...],"version":n,"updated_at"}. */
+int repo_rules_get(struct repo_tx *tx, const char *which, json_t **out);
+/* Replaces the rules; if_match < 0: none. 1 done, 0 stale If-Match. */
+int repo_rules_put(struct repo_tx *tx, const char *which, json_t *rules, long long if_match,
+                   json_t **out);
+
 #endif

@@ -63,7 +63,8 @@ void http_get_suppliers_CODE_items_SKU(struct http_request *r, struct repo_tx *t
   const char *code = http_param_code(r, 0, "supplier");
   const char *sku = code ? http_param_code(r, 1, "sku") : NULL;
   json_t *out = NULL;
-  if (!sku)
+  /* an unknown supplier is named as such, not as a missing sku */
+  if (!sku || !http_require(r, tx, REPO_SUPPLIER, code, "supplier"))
     return;
   int rc = repo_supplier_item_get(tx, code, sku, &out);
   http_reply_get(r, rc, out, "sku");

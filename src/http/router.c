@@ -48,6 +48,36 @@ static const struct http_route routes[] = {
     {"GET", "/v1/exceptions", HA_STAFF, 0, http_get_exceptions},
     {"GET", "/v1/exceptions/{id}", HA_STAFF, 0, http_get_exceptions_ID},
     {"POST", "/v1/exceptions/{id}/resolve", HA_STAFF, 0, http_post_exceptions_ID_resolve},
+
+    {"POST", "/v1/orders", HA_ANY_KEY, 0, http_post_orders},
+    {"GET", "/v1/orders", HA_ANY_KEY, 0, http_get_orders},
+    {"GET", "/v1/orders/{id}", HA_ANY_KEY, 0, http_get_orders_ID},
+    {"GET", "/v1/orders/{id}/events", HA_ANY_KEY, 0, http_get_orders_ID_events},
+    {"POST", "/v1/orders/{id}/hold", HA_STAFF, 0, http_post_orders_ID_hold},
+    {"POST", "/v1/orders/{id}/release", HA_STAFF, 0, http_post_orders_ID_release},
+    {"POST", "/v1/orders/{id}/cancel", HA_STAFF, 0, http_post_orders_ID_cancel},
+    {"POST", "/v1/orders/{id}/reroute", HA_STAFF, 0, http_post_orders_ID_reroute},
+    {"GET", "/v1/track/{token}", HA_PUBLIC, RF_NO_TX, http_get_track_TOKEN},
+
+    {"GET", "/v1/fulfillments", HA_STAFF, 0, http_get_fulfillments},
+    {"GET", "/v1/fulfillments/{id}", HA_STAFF, 0, http_get_fulfillments_ID},
+    {"POST", "/v1/fulfillments/{id}/accept", HA_STAFF, 0, http_post_fulfillments_ID_accept},
+    {"POST", "/v1/fulfillments/{id}/reject", HA_STAFF, 0, http_post_fulfillments_ID_reject},
+    {"POST", "/v1/fulfillments/{id}/ship", HA_STAFF, 0, http_post_fulfillments_ID_ship},
+    {"POST", "/v1/fulfillments/{id}/ready_for_pickup", HA_STAFF, 0, http_post_fulfillments_ID_ready_for_pickup},
+    {"POST", "/v1/fulfillments/{id}/picked_up", HA_STAFF, 0, http_post_fulfillments_ID_picked_up},
+    {"POST", "/v1/fulfillments/{id}/delivered", HA_STAFF, 0, http_post_fulfillments_ID_delivered},
+
+    {"GET", "/v1/purchase-orders", HA_STAFF, 0, http_get_purchase_orders},
+    {"GET", "/v1/purchase-orders/{id}", HA_STAFF, 0, http_get_purchase_orders_ID},
+    {"POST", "/v1/purchase-orders/{id}/acknowledge", HA_STAFF, 0, http_post_purchase_orders_ID_acknowledge},
+    {"POST", "/v1/purchase-orders/{id}/ship", HA_STAFF, 0, http_post_purchase_orders_ID_ship},
+
+    {"PUT", "/v1/routing-rules", HA_STAFF, 0, http_put_routing_rules},
+    {"GET", "/v1/routing-rules", HA_STAFF, 0, http_get_routing_rules},
+    {"POST", "/v1/routing/simulate", HA_STAFF, 0, http_post_routing_simulate},
+    {"PUT", "/v1/order-rules", HA_STAFF, 0, http_put_order_rules},
+    {"GET", "/v1/order-rules", HA_STAFF, 0, http_get_order_rules},
 };
 
 const struct http_route *http_routes(size_t *n)

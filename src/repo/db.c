@@ -155,7 +155,8 @@ static int classify(PGresult *res, char sqlstate[6])
 {
   const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
   snprintf(sqlstate, 6, "%s", st ? st : "");
-  if (st && (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0))
+  /* OMR01: a guarded reservation found the stock gone (oms_capture): re-plan */
+  if (st && (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || strcmp(st, "OMR01") == 0))
     return REPO_SOFT;
   return REPO_HARD;
 }
