@@ -570,6 +570,8 @@ static void reject_units(struct chg *c, json_t *f, json_t *picks, const char *re
                                               "fulfillment", json_object_get(L, "fulfillment"),
                                               "pickup_location", json_object_get(L, "pickup_location")));
     char detail[200];
+    if (reason && strcmp(reason, "inventory_discrepancy") == 0)
+      continue; /* the discrepancy itself is the exception */
     snprintf(detail, sizeof detail, "%s rejected %lld of %s (%s)", sv(f, "source"), q,
              sv(fl, "sku"), reason ? reason : "other");
     open_exception(c, "fulfillment_rejected", location ? sv(f, "source") : NULL, sv(fl, "sku"),

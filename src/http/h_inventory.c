@@ -6,6 +6,56 @@
 #include "oms/http.h"
 #include "oms/repo.h"
 
+/* The count found fewer units than are reserved at loc: the newest
+ * allocations there that no longer fit (only the units short) are routed
+ * again elsewhere. Returns {"units": n, "orders": [ids]} or NULL (failed). */
+static json_t *reroute_shortfall(struct http_request *r, struct repo_tx *tx, const char *loc,
+                                 const char *sku, long long short_units)
+{
+  json_t *allocs = NULL, *orders = json_array();
+  long long moved = 0;
+  int rc = repo_open_allocations(tx, loc, sku, &allocs);
+  if (rc < 0) {
+    http_fail_db(r, rc);
+    json_decref(orders);
+    return NULL;
+  }
+  size_t i;
+  json_t *a;
+  json_array_foreach(allocs, i, a)
+  {
+    if (moved >= short_units)
+      break;
+    long long open = json_integer_value(json_object_get(a, "open"));
+    long long take = open < short_units - moved ? open : short_units - moved;
+    const char *oid = json_string_value(json_object_get(a, "order_id"));
+    json_t *order = NULL, *inputs = NULL, *change = NULL, *out = NULL;
+    struct eng_act act = {.actor = "system", .new_id = oms_uuid_new};
+    rc = repo_order_lock(tx, oid, &order);
+    if (rc > 0 && order && (inputs = http_reroute_inputs(r, tx, order)) &&
+        eng_act_shortfall(&act, order, json_string_value(json_object_get(a, "fulfillment_id")),
+                          sku, take, inputs, &change) == OMS_OK)
+      rc = repo_order_apply(tx, change, &out);
+    else
+      rc = rc < 0 ? rc : REPO_HARD;
+    json_decref(order);
+    json_decref(inputs);
+    json_decref(change);
+    json_decref(out);
+    if (rc <= 0) {
+      if (r->status == 0)
+        http_fail_db(r, rc);
+      json_decref(allocs);
+      json_decref(orders);
+      return NULL;
+    }
+    moved += take;
+    json_array_append_new(orders, json_string(oid));
+  }
+  json_decref(allocs);
+  return json_pack("{s:I,s:o}", "units", (json_int_t)moved, "orders", orders);
+}
+
 void http_post_inventory_adjustments(struct http_request *r, struct repo_tx *tx)
 {
   json_t *doc = http_parse_with(r, eng_adjustment_parse);
@@ -65,6 +115,14 @@ void http_post_inventory_adjustments(struct http_request *r, struct repo_tx *tx)
     }
     json_object_set_new(pos, "exception_id", json_incref(json_object_get(exc, "id")));
     json_decref(exc);
+    json_t *moved = reroute_shortfall(r, tx, loc, sku, reserved - on_hand);
+    if (!moved)
+      goto cleanup;
+    json_object_set_new(pos, "rerouted", moved);
+    /* the position after the re-route */
+    json_object_set_new(pos, "reserved", json_integer(reserved - json_integer_value(json_object_get(moved, "units"))));
+    long long avail = on_hand - json_integer_value(json_object_get(pos, "reserved"));
+    json_object_set_new(pos, "available", json_integer(avail > 0 ? avail : 0));
   }
   http_ok(r, 200, pos);
   pos = NULL;
