@@ -212,7 +212,8 @@ BEGIN
    WHERE l.tenant_id = t AND l.order_id = oid AND l.line = (u->>'line')::int;
 
   UPDATE fulfillment_lines l SET shipped = (u->>'shipped')::bigint,
-         rejected = (u->>'rejected')::bigint, cancelled = (u->>'cancelled')::bigint
+         rejected = (u->>'rejected')::bigint, cancelled = (u->>'cancelled')::bigint,
+         fenced = coalesce((u->>'fenced')::bigint, l.fenced)
     FROM jsonb_array_elements(coalesce(p->'fulfillment_lines', '[]')) u
    WHERE l.tenant_id = t AND l.fulfillment_id = (u->>'fulfillment_id')::uuid
      AND l.line = (u->>'line')::int;

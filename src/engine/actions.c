@@ -189,7 +189,8 @@ static void finish(struct chg *c)
     const char *id = sv(f, "id");
     if (!json_object_get(c->touched, id))
       continue;
-    /* a fulfillment with nothing left open and nothing shipped is done with */
+    /* a fulfillment with nothing left open is done with: shipped (picked
+     * up) when some of it left, else rejected or cancelled */
     long long open = 0, shipped = 0, rejected = 0;
     size_t k;
     json_t *fl;
@@ -198,14 +199,21 @@ static void finish(struct chg *c)
       open += open_units(fl);
       shipped += qv(fl, "shipped");
       rejected += qv(fl, "rejected");
-      add(c, "fulfillment_lines", json_pack("{s:s,s:O,s:O,s:O,s:O}", "fulfillment_id", id, "line",
-                                            json_object_get(fl, "line"), "shipped",
+      add(c, "fulfillment_lines", json_pack("{s:s,s:O,s:O,s:O,s:O,s:O}", "fulfillment_id", id,
+                                            "line", json_object_get(fl, "line"), "shipped",
                                             json_object_get(fl, "shipped"), "rejected",
                                             json_object_get(fl, "rejected"), "cancelled",
-                                            json_object_get(fl, "cancelled")));
+                                            json_object_get(fl, "cancelled"), "fenced",
+                                            json_object_get(fl, "fenced")));
     }
-    if (open == 0 && shipped == 0 && !is_any(sv(f, "status"), closed_fulfillment))
-      json_object_set_new(f, "status", json_string(rejected > 0 ? "rejected" : "cancelled"));
+    bool closed_here = false; /* a step that ships the last units reports its PO itself */
+    if (open == 0 && !is_any(sv(f, "status"), closed_fulfillment)) {
+      bool pickup = strcmp(sv(f, "fulfillment"), "pickup") == 0;
+      json_object_set_new(f, "status", json_string(shipped > 0    ? (pickup ? "picked_up" : "shipped")
+                                                   : rejected > 0 ? "rejected"
+                                                                  : "cancelled"));
+      closed_here = true;
+    }
     const char *was = json_string_value(json_object_get(c->before, id));
     json_t *u = json_pack("{s:s,s:O}", "id", id, "status", json_object_get(f, "status"));
     const char *extra[] = {"carrier", "tracking_number", "reason"};
@@ -219,8 +227,9 @@ static void finish(struct chg *c)
                       json_object_get(o, "id"), "source", json_object_get(f, "source"), "status",
                       json_object_get(f, "status")));
       if (strcmp(sv(f, "source_type"), "supplier") == 0 &&
-          is_any(sv(f, "status"), (const char *const[]){"cancelled", "rejected", NULL})) {
-        const char *po_status = strcmp(sv(f, "status"), "rejected") == 0 ? "rejected" : "cancelled";
+          (is_any(sv(f, "status"), (const char *const[]){"cancelled", "rejected", NULL}) ||
+           (closed_here && strcmp(sv(f, "status"), "shipped") == 0))) {
+        const char *po_status = sv(f, "status");
         add(c, "po_updates", json_pack("{s:s,s:s}", "fulfillment_id", id, "status", po_status));
         event(c, "purchase_order.status_changed",
               json_pack("{s:O,s:O,s:s}", "purchase_order_id", json_object_get(f, "purchase_order_id"),
@@ -229,9 +238,13 @@ static void finish(struct chg *c)
     }
   }
   json_object_set_new(c->p, "status", json_string(status));
-  if (!prev || strcmp(prev, status) != 0)
-    event(c, "order.status_changed", json_pack("{s:O,s:s,s:s?}", "order_id", json_object_get(o, "id"),
-                                               "status", status, "previous_status", prev));
+  if (!prev || strcmp(prev, status) != 0) {
+    json_t *data = json_pack("{s:O,s:s,s:s?}", "order_id", json_object_get(o, "id"), "status",
+                             status, "previous_status", prev);
+    if (json_object_get(c->p, "note"))
+      json_object_set(data, "reason", json_object_get(c->p, "note"));
+    event(c, "order.status_changed", data);
+  }
 }
 
 static json_t *done(struct chg *c)
@@ -329,8 +342,9 @@ enum oms_err eng_act_cancel(struct eng_act *a, json_t *order, json_t *lines, con
   struct chg c;
   char msg[200], field[64];
   *change = NULL;
-  (void)reason;
   chg_init(&c, a, order);
+  if (reason)
+    json_object_set_new(c.p, "note", json_string(reason));
   long long total = 0;
   if (!lines) {
     size_t i;
@@ -438,6 +452,12 @@ static void reroute_units(struct chg *c, json_t *inputs, json_t *sublines, const
     }
   }
   json_decref(r);
+  /* an order that ships complete waits again if a unit ended up waiting */
+  if (json_is_true(json_object_get(c->o, "ship_complete")) && waiting_units(c->o)) {
+    json_t *f;
+    json_array_foreach(json_object_get(c->p, "fulfillments"), i, f)
+        json_object_set_new(f, "status", json_string("pending"));
+  }
 }
 
 enum oms_err eng_act_reroute(struct eng_act *a, json_t *order, json_t *inputs, json_t **change)
@@ -542,7 +562,7 @@ static json_t *pick_units(struct eng_act *a, json_t *f, json_t *req, enum oms_er
 static enum oms_err step_refused(struct eng_act *a, json_t *f, const char *what)
 {
   char msg[200];
-  snprintf(msg, sizeof msg, "A %s fulfillment cannot be %s", sv(f, "status"), what);
+  snprintf(msg, sizeof msg, "A fulfillment in status %s cannot be %s", sv(f, "status"), what);
   return refuse(a, OMS_ERR_INVALID_STATE, NULL, msg);
 }
 
@@ -643,8 +663,12 @@ enum oms_err eng_act_fulfillment(struct eng_act *a, json_t *order, const char *f
   switch (step) {
   case ENG_F_ACCEPT:
     set_fstatus(&c, f, "accepted");
-    if (supplier)
+    if (supplier) {
       add(&c, "po_updates", json_pack("{s:s,s:s}", "fulfillment_id", fid, "status", "acknowledged"));
+      event(&c, "purchase_order.status_changed",
+            json_pack("{s:O,s:O,s:s}", "purchase_order_id", json_object_get(f, "purchase_order_id"),
+                      "order_id", json_object_get(c.o, "id"), "status", "acknowledged"));
+    }
     break;
   case ENG_F_READY:
     set_fstatus(&c, f, "ready_for_pickup");
@@ -822,13 +846,15 @@ enum oms_err eng_act_po_ack(struct eng_act *a, json_t *order, const char *fid, j
     chg_free(&c);
     return err;
   }
-  if (any_kept)
+  /* when every open unit was rejected, finish() closes the fulfillment and
+   * reports its purchase order (rejected, or shipped if some had left) */
+  if (any_kept) {
     set_fstatus(&c, f, "accepted");
-  const char *pos = any_kept ? "acknowledged" : "rejected";
-  add(&c, "po_updates", json_pack("{s:s,s:s}", "fulfillment_id", fid, "status", pos));
-  event(&c, "purchase_order.status_changed",
-        json_pack("{s:O,s:O,s:s}", "purchase_order_id", json_object_get(f, "purchase_order_id"),
-                  "order_id", json_object_get(c.o, "id"), "status", pos));
+    add(&c, "po_updates", json_pack("{s:s,s:s}", "fulfillment_id", fid, "status", "acknowledged"));
+    event(&c, "purchase_order.status_changed",
+          json_pack("{s:O,s:O,s:s}", "purchase_order_id", json_object_get(f, "purchase_order_id"),
+                    "order_id", json_object_get(c.o, "id"), "status", "acknowledged"));
+  }
   finish(&c);
   *change = done(&c);
   return OMS_OK;

@@ -85,7 +85,8 @@ const char *eng_order_status(const char *const *st, size_t n, bool held, bool sh
     return "exception";
   if (preordered > 0 && (ship_complete || preordered + backordered == active))
     return "preordered";
-  if (backordered == active)
+  /* ship_complete: the stock lines wait (pending) for the backordered ones */
+  if (backordered == active || (ship_complete && backordered > 0))
     return "backordered";
   return "released";
 }

@@ -412,22 +412,25 @@ void eng_rules_free(struct eng_rules *r)
 #define RT_EARTH_KM 6371.0
 #define RT_DEG (3.14159265358979323846 / 180.0)
 
-/* Haversine with the cosine of the first latitude precomputed: eng_route
- * measures every source from one order. */
-static double haversine(double lat1, double coslat1, double lon1, double lat2, double lon2)
+/* The haversine term a = sin^2(dlat/2) + cos lat1 cos lat2 sin^2(dlon/2),
+ * with cos lat1 precomputed: eng_route measures every source from one
+ * order, and sorts and filters on a itself (distance grows with a), taking
+ * the arc sine only for the explanation. */
+static double hav_a(double lat1, double coslat1, double lon1, double lat2, double lon2)
 {
   double s1 = sin((lat2 - lat1) * RT_DEG / 2), s2 = sin((lon2 - lon1) * RT_DEG / 2);
   double a = s1 * s1 + coslat1 * cos(lat2 * RT_DEG) * s2 * s2;
-  if (a > 1)
-    a = 1;
-  if (a < 0)
-    a = 0;
+  return a > 1 ? 1 : a < 0 ? 0 : a;
+}
+
+static double hav_km(double a)
+{
   return 2 * RT_EARTH_KM * asin(sqrt(a));
 }
 
 double eng_distance_km(double lat1, double lon1, double lat2, double lon2)
 {
-  return haversine(lat1, cos(lat1 * RT_DEG), lon1, lat2, lon2);
+  return hav_km(hav_a(lat1, cos(lat1 * RT_DEG), lon1, lat2, lon2));
 }
 
 /* ======================================================================
@@ -436,9 +439,10 @@ double eng_distance_km(double lat1, double lon1, double lat2, double lon2)
 
 #define NK_MAX (1 + ENG_MAX_SORT) /* phase or preference, then the rule's sort */
 #define NONE SIZE_MAX
-/* Candidate sets the avoid search may examine before it settles for the
- * greedy answer: bounds the worst case (~0.2 ms) on pathological inputs. */
-#define AVOID_BUDGET 50000L
+/* Work (in group-sized steps) the avoid search may do before it settles
+ * for the greedy answer: bounds the worst case on pathological inputs
+ * (about 0.2 ms at 200 sources; realistic orders finish far below it). */
+#define AVOID_BUDGET 200000L
 
 struct rt_alloc {
   size_t src, line;
@@ -465,10 +469,15 @@ struct rt {
   long long ship_total;
   /* per source */
   long long *stock; /* n*G units left */
-  double *dist;     /* km; NAN: not measured yet; INFINITY: unknown */
+  double *hav;      /* haversine a; NAN: not measured yet; INFINITY: unknown */
   uint64_t *key;    /* n*NK_MAX sort keys of the current rule */
   size_t nk;
-  size_t *cand, *tmp, *phase;
+  bool need_inv, need_cd; /* the rule's keys use inventory / cost or days */
+  double hav_max;   /* the rule's max_distance_km as a haversine a */
+  /* the rule's candidates in sort order: ord[0..nord) sorted, the rest
+   * still in the heap (see ord_at) */
+  size_t *ord, nord, *heap, nheap, *tmp;
+  bool heaped;
   unsigned char *used, *pk_ok;
   size_t nused;
   /* the first rule, for the explanation */
@@ -477,7 +486,7 @@ struct rt {
   size_t *xord;
   /* avoid search */
   size_t *aidx, *ridx, *cur, *best, *gsel;
-  long long *e, *suf, *delta, *need, *tgt, *col;
+  long long *e, *suf, *rowsuf, *delta, *need, *tgt, *col;
   unsigned char *mark;
   /* allocations, in the order they were made */
   struct rt_alloc *al;
@@ -511,11 +520,11 @@ static void layout(struct rt *t, struct arena *a)
   t->tot = carve(a, G * sizeof(long long));
   t->scr = carve(a, G * sizeof(long long));
   t->stock = carve(a, nG * sizeof(long long));
-  t->dist = carve(a, n * sizeof(double));
+  t->hav = carve(a, n * sizeof(double));
   t->key = carve(a, n * NK_MAX * sizeof(uint64_t));
-  t->cand = carve(a, n * sizeof(size_t));
+  t->ord = carve(a, n * sizeof(size_t));
+  t->heap = carve(a, n * sizeof(size_t));
   t->tmp = carve(a, n * sizeof(size_t));
-  t->phase = carve(a, n * sizeof(size_t));
   t->used = carve(a, n);
   t->pk_ok = carve(a, n);
   if (t->explain) {
@@ -531,6 +540,7 @@ static void layout(struct rt *t, struct arena *a)
   t->gsel = carve(a, n * sizeof(size_t));
   t->e = carve(a, nG * sizeof(long long));
   t->suf = carve(a, (nG + G) * sizeof(long long));
+  t->rowsuf = carve(a, (n + 1) * sizeof(long long));
   t->delta = carve(a, (nG + G) * sizeof(long long));
   t->need = carve(a, G * sizeof(long long));
   t->tgt = carve(a, G * sizeof(long long));
@@ -560,14 +570,15 @@ static bool is_supplier(const struct rt *t, size_t c)
   return t->src[c].type == ENG_SRC_SUPPLIER;
 }
 
-static double src_dist(struct rt *t, size_t c)
+static double src_hav(struct rt *t, size_t c)
 {
-  if (isnan(t->dist[c])) {
+  if (isnan(t->hav[c])) {
     const struct eng_source *s = &t->src[c];
-    bool ok = t->o->has_coords && s->has_coords && isfinite(s->lat) && isfinite(s->lon);
-    t->dist[c] = ok ? haversine(t->o->lat, t->coslat, t->o->lon, s->lat, s->lon) : INFINITY;
+    bool ok = t->o->has_coords && s->has_coords && isfinite(s->lat) && isfinite(s->lon) &&
+              isfinite(t->o->lat) && isfinite(t->o->lon);
+    t->hav[c] = ok ? hav_a(t->o->lat, t->coslat, t->o->lon, s->lat, s->lon) : INFINITY;
   }
-  return t->dist[c];
+  return t->hav[c];
 }
 
 static void add_alloc(struct rt *t, size_t c, size_t l, long long q, bool ship)
@@ -665,8 +676,8 @@ static const char *ship_reject(struct rt *t, const struct eng_rule *r, size_t c)
     if (excluded(r, s->code))
       return "filtered: excluded";
     if (r->max_distance_km >= 0) {
-      double d = src_dist(t, c);
-      if (isfinite(d) && d > r->max_distance_km)
+      double h = src_hav(t, c);
+      if (isfinite(h) && h > t->hav_max)
         return "filtered: max_distance_km";
     }
   }
@@ -688,10 +699,10 @@ static void src_values(struct rt *t, size_t c, long long *cost, long long *days,
   const struct eng_source *s = &t->src[c];
   const long long *st = t->stock + c * t->G;
   long long v = 0;
-  for (size_t g = 0; g < t->G; g++)
+  for (size_t g = 0; t->need_inv && g < t->G; g++)
     v += min_ll(st[g], t->dem[g]);
   *inv = v;
-  if (s->type != ENG_SRC_SUPPLIER) {
+  if (s->type != ENG_SRC_SUPPLIER || !t->need_cd) {
     *cost = s->cost_per_shipment;
     *days = s->days;
     return;
@@ -721,7 +732,8 @@ static uint64_t enc_ll(long long v)
   return (uint64_t)v ^ 0x8000000000000000ULL;
 }
 
-/* Non-negative doubles order like their bit patterns; unknown sorts last. */
+/* Non-negative doubles order like their bit patterns; unknown sorts last.
+ * (The distance key is the haversine a, which grows with the distance.) */
 static uint64_t enc_dist(double d)
 {
   uint64_t u;
@@ -759,7 +771,7 @@ static void make_key(struct rt *t, const struct eng_rule *r, size_t c, bool firs
       k[i++] = enc_ll(s->type == ENG_SRC_SUPPLIER ? 0 : s->priority);
       break;
     case ENG_SORT_DISTANCE:
-      k[i++] = enc_dist(src_dist(t, c));
+      k[i++] = enc_dist(src_hav(t, c));
       break;
     case ENG_SORT_COST:
       k[i++] = enc_ll(cost);
@@ -826,23 +838,101 @@ static void sort_src(const struct rt *t, size_t *v, size_t m, size_t *tmp)
     memcpy(v, a, m * sizeof *v);
 }
 
-/* ---- split modes over one ordered list of sources ---- */
+/* A min-heap of candidates under cmp_src. */
+static void heap_down(const struct rt *t, size_t *h, size_t n, size_t i)
+{
+  size_t x = h[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n)
+      break;
+    if (c + 1 < n && cmp_src(t, h[c + 1], h[c]) < 0)
+      c++;
+    if (cmp_src(t, h[c], x) >= 0)
+      break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = x;
+}
+
+/* The candidates heap[0..m), put in sort order only as far as a split
+ * mode looks: allow seldom looks past the first few sources, so they are
+ * popped from a heap (made on first use); avoid's search sorts them all
+ * (ord_all); never only picks the best able source (best_whole).
+ * cmp_src is a total order: every way gives the same sequence. */
+static void ord_init(struct rt *t, size_t m)
+{
+  t->nord = 0;
+  t->nheap = m;
+  t->heaped = false;
+}
+
+/* The i-th candidate in sort order, or NONE past the last. */
+static size_t ord_at(struct rt *t, size_t i)
+{
+  if (t->nord <= i && t->nheap > 0 && !t->heaped) {
+    for (size_t k = t->nheap / 2; k-- > 0;)
+      heap_down(t, t->heap, t->nheap, k);
+    t->heaped = true;
+  }
+  while (t->nord <= i && t->nheap > 0) {
+    t->ord[t->nord++] = t->heap[0];
+    t->heap[0] = t->heap[--t->nheap];
+    heap_down(t, t->heap, t->nheap, 0);
+  }
+  return i < t->nord ? t->ord[i] : NONE;
+}
+
+/* Puts every candidate in order: a merge sort when none was popped yet. */
+static void ord_all(struct rt *t)
+{
+  if (t->nord == 0 && t->nheap > 0) {
+    memcpy(t->ord, t->heap, t->nheap * sizeof *t->ord);
+    sort_src(t, t->ord, t->nheap, t->tmp);
+    t->nord = t->nheap;
+    t->nheap = 0;
+  }
+  ord_at(t, SIZE_MAX - 1);
+}
+
+/* ---- split modes ----
+ * Each works on one stretch of the candidates: every one (which 0), the
+ * locations (1) or the suppliers (2) -- drop-ship fallback runs the mode
+ * twice, and its sort keys put every location before every supplier. */
+
+enum { ST_ALL, ST_LOCS, ST_SUPS };
 
 static bool ship_line(const struct rt *t, size_t l)
 {
   return !t->o->lines[l].pickup && t->rem[l] > 0;
 }
 
+static bool in_stretch(const struct rt *t, size_t c, int which)
+{
+  return c != NONE && !(which == ST_LOCS && is_supplier(t, c)) &&
+         !(which == ST_SUPS && !is_supplier(t, c));
+}
+
+/* Where the stretch starts in sort order. */
+static size_t stretch_lo(struct rt *t, int which)
+{
+  size_t i = 0, c;
+  while (which == ST_SUPS && (c = ord_at(t, i)) != NONE && !is_supplier(t, c))
+    i++;
+  return i;
+}
+
 /* allow: each line, in order, takes from the sources in order; a source
  * not yet used is opened only while the rule has shipments left. */
-static void split_allow(struct rt *t, const size_t *P, size_t m, size_t budget)
+static void split_allow(struct rt *t, int which, size_t budget)
 {
+  size_t lo = stretch_lo(t, which);
   for (size_t l = 0; l < t->L; l++) {
     if (!ship_line(t, l))
       continue;
-    size_t g = t->grp[l];
-    for (size_t i = 0; i < m && t->rem[l] > 0; i++) {
-      size_t c = P[i];
+    size_t g = t->grp[l], c;
+    for (size_t i = lo; t->rem[l] > 0 && in_stretch(t, c = ord_at(t, i), which); i++) {
       long long st = t->stock[c * t->G + g];
       if (st <= 0 || (!t->used[c] && t->nused >= budget))
         continue;
@@ -851,23 +941,37 @@ static void split_allow(struct rt *t, const size_t *P, size_t m, size_t budget)
   }
 }
 
-/* never: the first source that can take every ship line whole takes it. */
-static void split_never(struct rt *t, const size_t *P, size_t m, size_t budget)
+/* The best source of the stretch (by sort) that can take every ship line
+ * whole, or NONE. A scan: no need to order the others. */
+static size_t best_whole(struct rt *t, int which)
 {
-  if (t->nused >= budget)
-    return;
-  for (size_t i = 0; i < m; i++) {
-    size_t c = P[i], g;
+  size_t best = NONE;
+  for (size_t k = 0; k < t->nord + t->nheap; k++) {
+    size_t c = k < t->nord ? t->ord[k] : t->heap[k - t->nord], g;
+    if (!in_stretch(t, c, which))
+      continue;
     const long long *st = t->stock + c * t->G;
     for (g = 0; g < t->G && st[g] >= t->dem[g]; g++)
       ;
-    if (g < t->G)
-      continue;
-    for (size_t l = 0; l < t->L; l++)
-      if (ship_line(t, l))
-        add_alloc(t, c, l, t->rem[l], true);
-    return;
+    if (g == t->G && (best == NONE || cmp_src(t, c, best) < 0))
+      best = c;
   }
+  return best;
+}
+
+static void take_all(struct rt *t, size_t c)
+{
+  for (size_t l = 0; l < t->L; l++)
+    if (ship_line(t, l))
+      add_alloc(t, c, l, t->rem[l], true);
+}
+
+/* never: the best source that can take every ship line whole takes it. */
+static void split_never(struct rt *t, int which, size_t budget)
+{
+  size_t c;
+  if (t->nused < budget && (c = best_whole(t, which)) != NONE)
+    take_all(t, c);
 }
 
 /* The fewest-shipments search of split "avoid", over nr relevant sources
@@ -877,7 +981,7 @@ static void split_never(struct rt *t, const size_t *P, size_t m, size_t budget)
  * ranks, so the first set found of a size is the best by sort. */
 struct av {
   size_t na, nr, k;
-  const long long *e, *suf;
+  const long long *e, *suf, *rowsuf;
   long long *need, *delta;
   long long cov, total, bestcov;
   size_t *cur, *best, nbest;
@@ -897,17 +1001,23 @@ static bool av_dfs(struct av *s, size_t start, size_t depth)
   }
   if (depth == s->k)
     return false;
-  /* bound: each remaining pick adds at most the best single source left */
-  long long left = (long long)(s->k - depth), ub = s->cov;
+  /* bound: each remaining pick adds at most what the best source left
+   * holds of each group, and at most the most any source left holds */
+  if ((s->budget -= (long)na) < 0) {
+    s->oob = true;
+    return false;
+  }
+  long long left = (long long)(s->k - depth), ub = s->cov, m;
   const long long *sf = s->suf + start * na;
   for (size_t a = 0; a < na; a++)
-    if (s->need[a] > 0)
-      ub += sf[a] >= (s->need[a] + left - 1) / left ? s->need[a] : sf[a] * left;
+    ub += __builtin_mul_overflow(sf[a], left, &m) || m > s->need[a] ? s->need[a] : m;
+  if (!__builtin_mul_overflow(s->rowsuf[start], left, &m) && s->cov + m < ub)
+    ub = s->cov + m;
   if (ub < s->bestcov || (ub == s->bestcov && depth + 1 >= s->nbest))
     return false;
   long long *d = s->delta + depth * na;
   for (size_t i = start; i < s->nr; i++) {
-    if (--s->budget < 0) {
+    if ((s->budget -= (long)na) < 0) {
       s->oob = true;
       return false;
     }
@@ -941,18 +1051,23 @@ static bool av_dfs(struct av *s, size_t start, size_t depth)
  * deepening, exact within AVOID_BUDGET; beyond it the greedy set). Lines
  * then go whole to the first chosen source that can take them, and are
  * split over the chosen sources only when none can. */
-static void split_avoid(struct rt *t, const size_t *P, size_t m, size_t budget)
+static void split_avoid(struct rt *t, int which, size_t budget)
 {
-  size_t na = 0, nr = 0, G = t->G;
+  size_t na = 0, nr = 0, G = t->G, c;
   for (size_t g = 0; g < G; g++)
     if (t->dem[g] > 0)
       t->aidx[na++] = g;
   size_t left = budget > t->nused ? budget - t->nused : 0;
   if (na == 0 || left == 0)
     return;
+  /* one source for everything when one can: no search, no sort */
+  if ((c = best_whole(t, which)) != NONE) {
+    take_all(t, c);
+    return;
+  }
+  ord_all(t);
   long long *e = t->e;
-  for (size_t i = 0; i < m; i++) {
-    size_t c = P[i];
+  for (size_t i = stretch_lo(t, which); in_stretch(t, c = ord_at(t, i), which); i++) {
     long long *ei = e + nr * na, any = 0;
     for (size_t a = 0; a < na; a++) {
       ei[a] = min_ll(t->stock[c * G + t->aidx[a]], t->dem[t->aidx[a]]);
@@ -981,9 +1096,19 @@ static void split_avoid(struct rt *t, const size_t *P, size_t m, size_t budget)
       suf[i * na + a] = v > w ? v : w;
     }
   }
+  /* suffix maxima of what one source can add in all */
+  long long *rowsuf = t->rowsuf;
+  rowsuf[nr] = 0;
+  for (size_t i = nr; i-- > 0;) {
+    long long v = 0;
+    for (size_t a = 0; a < na; a++)
+      v += min_ll(e[i * na + a], t->tgt[a]);
+    rowsuf[i] = v > rowsuf[i + 1] ? v : rowsuf[i + 1];
+  }
   size_t kmax = left < nr ? left : nr;
-  /* lower bound: the sources one group alone needs (its largest first) */
-  size_t lb = 1;
+  /* lower bounds: the sources one group alone needs (its largest first),
+   * and the total over the most one source can add */
+  size_t lb = rowsuf[0] > 0 ? (size_t)((total + rowsuf[0] - 1) / rowsuf[0]) : 1;
   for (size_t a = 0; a < na && lb <= kmax; a++) {
     if (suf[a] >= t->tgt[a])
       continue;
@@ -1003,7 +1128,8 @@ static void split_avoid(struct rt *t, const size_t *P, size_t m, size_t budget)
     if (cnt > lb)
       lb = cnt;
   }
-  struct av s = {.na = na, .nr = nr, .e = e, .suf = suf, .need = t->need, .delta = t->delta,
+  struct av s = {.na = na, .nr = nr, .e = e, .suf = suf, .rowsuf = rowsuf, .need = t->need,
+                 .delta = t->delta,
                  .total = total, .bestcov = 0, .cur = t->cur, .best = t->best, .nbest = 0,
                  .budget = AVOID_BUDGET};
   for (size_t k = lb < kmax ? lb : kmax; k <= kmax && s.bestcov < total && !s.oob; k++) {
@@ -1065,26 +1191,25 @@ static void split_avoid(struct rt *t, const size_t *P, size_t m, size_t budget)
       continue;
     }
     for (j = 0; j < nset && t->rem[l] > 0; j++) {
-      size_t c = t->ridx[set[j]];
+      c = t->ridx[set[j]];
       add_alloc(t, c, l, min_ll(t->stock[c * G + g], t->rem[l]), true);
     }
   }
 }
 
-static void run_split(struct rt *t, const struct eng_rule *r, const size_t *P, size_t m,
-                      size_t budget)
+static void run_split(struct rt *t, const struct eng_rule *r, int which, size_t budget)
 {
   size_t g;
   for (g = 0; g < t->G && t->dem[g] <= 0; g++)
     ;
-  if (g == t->G || m == 0)
+  if (g == t->G)
     return;
   if (r->split == ENG_SPLIT_NEVER)
-    split_never(t, P, m, budget);
+    split_never(t, which, budget);
   else if (r->split == ENG_SPLIT_AVOID)
-    split_avoid(t, P, m, budget);
+    split_avoid(t, which, budget);
   else
-    split_allow(t, P, m, budget);
+    split_allow(t, which, budget);
 }
 
 /* Pickup lines have one possible source, the store the customer chose:
@@ -1129,6 +1254,15 @@ static void route_rule(struct rt *t, const struct eng_rule *r, bool first)
     return;
   memset(t->used, 0, n);
   t->nused = 0;
+  t->need_inv = all;
+  t->need_cd = all || r->dropship == ENG_DS_PREFER_CHEAPEST || r->dropship == ENG_DS_PREFER_FASTEST;
+  for (size_t j = 0; j < r->n_sort; j++) {
+    t->need_inv |= r->sort[j] == ENG_SORT_INVENTORY;
+    t->need_cd |= r->sort[j] == ENG_SORT_COST || r->sort[j] == ENG_SORT_DAYS;
+  }
+  /* km > max  <=>  a > sin^2(max / 2R); past half the globe: no limit */
+  double half = r->max_distance_km / (2 * RT_EARTH_KM);
+  t->hav_max = half >= 3.14159265358979323846 / 2 ? 2 : sin(half) * sin(half);
 
   if (all) {
     for (size_t c = 0; c < n; c++) {
@@ -1139,39 +1273,35 @@ static void route_rule(struct rt *t, const struct eng_rule *r, bool first)
     sort_src(t, t->xord, n, t->tmp);
     for (size_t i = 0; i < n; i++)
       if (!t->rej[t->xord[i]])
-        t->cand[m++] = t->xord[i];
+        t->ord[m++] = t->xord[i];
+    t->nord = m;
+    t->nheap = 0;
   } else {
     for (size_t c = 0; c < n; c++)
-      if (!ship_reject(t, r, c))
-        t->cand[m++] = c;
-    for (size_t i = 0; i < m; i++)
-      make_key(t, r, t->cand[i], false);
-    sort_src(t, t->cand, m, t->tmp);
+      if (!ship_reject(t, r, c)) {
+        make_key(t, r, c, false);
+        t->heap[m++] = c;
+      }
+    ord_init(t, m);
   }
   if (t->ship_total == 0)
     return;
 
+  const size_t *cs = all ? t->ord : t->heap; /* every candidate, in some order */
   for (size_t g = 0; g < G; g++) {
     long long s = 0;
     for (size_t i = 0; i < m; i++)
-      s = sat_add(s, t->stock[t->cand[i] * G + g]);
+      s = sat_add(s, t->stock[cs[i] * G + g]);
     t->tot[g] = s;
     t->dem0[g] = t->dem[g];
   }
   size_t budget = r->max_shipments > 0 ? (size_t)r->max_shipments : NONE;
   if (r->dropship == ENG_DS_FALLBACK) {
     /* locations first under the split mode; suppliers take what is left */
-    size_t nl = 0, ns = 0;
-    for (size_t i = 0; i < m; i++)
-      if (!is_supplier(t, t->cand[i]))
-        t->phase[nl++] = t->cand[i];
-    for (size_t i = 0; i < m; i++)
-      if (is_supplier(t, t->cand[i]))
-        t->phase[nl + ns++] = t->cand[i];
-    run_split(t, r, t->phase, nl, budget);
-    run_split(t, r, t->phase + nl, ns, budget);
+    run_split(t, r, ST_LOCS, budget);
+    run_split(t, r, ST_SUPS, budget);
   } else {
-    run_split(t, r, t->cand, m, budget);
+    run_split(t, r, ST_ALL, budget);
   }
 
   for (size_t l = 0; l < t->L; l++) {
@@ -1187,16 +1317,56 @@ static void route_rule(struct rt *t, const struct eng_rule *r, bool first)
 
 /* ---- the plan ---- */
 
-static const char *type_name(enum eng_source_type t)
+/* Values that repeat across the candidates (source types, reasons, small
+ * counts) are made once per explanation and shared by reference: building
+ * the explanation is mostly allocation, and this halves it. The explanation
+ * is read-only for its users. */
+struct xcache {
+  json_t *type[2];
+  json_t *none; /* {}: what most candidates were given */
+  json_t *small[64];
+  const char *why[16];
+  json_t *whyj[16];
+  size_t nwhy;
+};
+
+static json_t *x_int(struct xcache *x, long long v)
 {
-  return t == ENG_SRC_SUPPLIER ? "supplier" : "location";
+  if (v < 0 || v >= 64)
+    return json_integer(v);
+  if (!x->small[v])
+    x->small[v] = json_integer(v);
+  return json_incref(x->small[v]);
 }
 
-static json_t *sku_qty(const char *sku, long long q)
+static json_t *x_why(struct xcache *x, const char *why)
+{
+  size_t i;
+  for (i = 0; i < x->nwhy && x->why[i] != why; i++)
+    ;
+  if (i == x->nwhy) {
+    if (i == 16)
+      return json_string(why);
+    x->why[i] = why;
+    x->whyj[i] = json_string_nocheck(why);
+    x->nwhy++;
+  }
+  return json_incref(x->whyj[i]);
+}
+
+static json_t *x_type(struct xcache *x, enum eng_source_type t)
+{
+  int i = t == ENG_SRC_SUPPLIER;
+  if (!x->type[i])
+    x->type[i] = json_string_nocheck(i ? "supplier" : "location");
+  return json_incref(x->type[i]);
+}
+
+static json_t *sku_qty(struct xcache *x, const char *sku, long long q)
 {
   json_t *o = json_object();
   json_object_set_new_nocheck(o, "sku", json_string(sku));
-  json_object_set_new_nocheck(o, "quantity", json_integer(q));
+  json_object_set_new_nocheck(o, "quantity", x_int(x, q));
   return o;
 }
 
@@ -1204,34 +1374,36 @@ static json_t *sku_qty(const char *sku, long long q)
 static json_t *explain(struct rt *t, const struct eng_plan *p)
 {
   size_t n = t->n, G = t->G;
-  json_t *x = json_object();
-  json_object_set_new_nocheck(x, "rule", json_string(p->rule));
+  struct xcache xc = {0}, *x = &xc;
+  json_t *out = json_object();
+  json_object_set_new_nocheck(out, "rule", json_string(p->rule));
   json_t *tr = json_array();
   for (size_t i = 0; i < p->n_rules_tried; i++)
     json_array_append_new(tr, json_string(p->rules_tried[i]));
-  json_object_set_new_nocheck(x, "rules_tried", tr);
+  json_object_set_new_nocheck(out, "rules_tried", tr);
 
   json_t *plan = json_array();
   for (size_t i = 0; i < p->n_shipments; i++) {
     const struct eng_shipment *sh = &p->shipments[i];
     const struct eng_source *s = &t->src[sh->source];
     json_t *o = json_object(), *lines = json_array();
-    json_object_set_new_nocheck(o, "source_type", json_string_nocheck(type_name(s->type)));
+    json_object_set_new_nocheck(o, "source_type", x_type(x, s->type));
     json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
     for (size_t j = 0; j < sh->n_allocs; j++)
-      json_array_append_new(lines, sku_qty(t->o->lines[sh->allocs[j].line].sku, sh->allocs[j].quantity));
+      json_array_append_new(lines, sku_qty(x, t->o->lines[sh->allocs[j].line].sku,
+                                           sh->allocs[j].quantity));
     json_object_set_new_nocheck(o, "lines", lines);
     json_array_append_new(plan, o);
   }
-  json_object_set_new_nocheck(x, "plan", plan);
+  json_object_set_new_nocheck(out, "plan", plan);
 
   json_t *un = json_array();
   for (size_t i = 0; i < p->n_unsourced; i++) {
-    json_t *o = sku_qty(t->o->lines[p->unsourced[i].line].sku, p->unsourced[i].quantity);
-    json_object_set_new_nocheck(o, "reason", json_string(p->unsourced[i].reason));
+    json_t *o = sku_qty(x, t->o->lines[p->unsourced[i].line].sku, p->unsourced[i].quantity);
+    json_object_set_new_nocheck(o, "reason", x_why(x, p->unsourced[i].reason));
     json_array_append_new(un, o);
   }
-  json_object_set_new_nocheck(x, "unsourced", un);
+  json_object_set_new_nocheck(out, "unsourced", un);
 
   /* what each source was given, by sku group (t->e is free scratch now) */
   long long *given = t->e;
@@ -1243,29 +1415,40 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
   for (size_t i = 0; i < n; i++) {
     size_t c = t->xord[i];
     const struct eng_source *s = &t->src[c];
-    json_t *o = json_object(), *av = json_object(), *gv = json_object();
-    double d = src_dist(t, c);
+    json_t *o = json_object(), *av = json_object(), *gv = NULL;
+    double h = src_hav(t, c);
     const char *rej = t->pk_ok[c] ? NULL : t->rej[c];
-    json_object_set_new_nocheck(o, "source_type", json_string_nocheck(type_name(s->type)));
+    json_object_set_new_nocheck(o, "source_type", x_type(x, s->type));
     json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
-    json_object_set_new_nocheck(o, "priority", json_integer(s->type == ENG_SRC_SUPPLIER ? 0 : s->priority));
-    json_object_set_new_nocheck(o, "distance_km", isfinite(d) ? json_real(round(d * 10) / 10) : json_null());
-    json_object_set_new_nocheck(o, "cost", json_integer(t->xcost[c]));
-    json_object_set_new_nocheck(o, "days", json_integer(t->xdays[c]));
+    json_object_set_new_nocheck(o, "priority", x_int(x, s->type == ENG_SRC_SUPPLIER ? 0 : s->priority));
+    json_object_set_new_nocheck(o, "distance_km",
+                                isfinite(h) ? json_real(round(hav_km(h) * 10) / 10) : json_null());
+    json_object_set_new_nocheck(o, "cost", x_int(x, t->xcost[c]));
+    json_object_set_new_nocheck(o, "days", x_int(x, t->xdays[c]));
     for (size_t g = 0; g < G; g++) {
       const char *sku = t->o->lines[t->gline[g]].sku;
       long long a0 = s->available ? s->available[t->gline[g]] : 0;
-      json_object_set_new(av, sku, json_integer(a0 > 0 ? a0 : 0));
+      json_object_set_new(av, sku, x_int(x, a0 > 0 ? a0 : 0));
       if (given[c * G + g] > 0)
-        json_object_set_new(gv, sku, json_integer(given[c * G + g]));
+        json_object_set_new(gv ? gv : (gv = json_object()), sku, x_int(x, given[c * G + g]));
     }
     json_object_set_new_nocheck(o, "available", av);
-    json_object_set_new_nocheck(o, "rejected", rej ? json_string_nocheck(rej) : json_null());
-    json_object_set_new_nocheck(o, "given", gv);
+    json_object_set_new_nocheck(o, "rejected", rej ? x_why(x, rej) : json_null());
+    if (!gv && !x->none)
+      x->none = json_object();
+    json_object_set_new_nocheck(o, "given", gv ? gv : json_incref(x->none));
     json_array_append_new(cands, o);
   }
-  json_object_set_new_nocheck(x, "candidates", cands);
-  return x;
+  json_object_set_new_nocheck(out, "candidates", cands);
+
+  json_decref(xc.none);
+  for (size_t i = 0; i < 2; i++)
+    json_decref(xc.type[i]);
+  for (size_t i = 0; i < 64; i++)
+    json_decref(xc.small[i]);
+  for (size_t i = 0; i < xc.nwhy; i++)
+    json_decref(xc.whyj[i]);
+  return out;
 }
 
 /* Turns the allocations into the plan: one shipment per source in the
@@ -1276,7 +1459,7 @@ static int build_plan(struct rt *t, const struct eng_rule *const *tried, size_t 
                       struct eng_plan *p)
 {
   size_t n = t->n, ns = 0, nal = t->nal;
-  size_t *ship_of = t->cand, *src_of = t->tmp, *start = t->phase, *end = t->ridx, *cnt = t->cur;
+  size_t *ship_of = t->heap, *src_of = t->tmp, *start = t->ord, *end = t->ridx, *cnt = t->cur;
   for (size_t c = 0; c < n; c++)
     ship_of[c] = NONE;
   for (size_t i = 0; i < nal; i++) {
@@ -1415,7 +1598,7 @@ int eng_route(const struct eng_rules *rules, const struct eng_order *order,
       long long v = s->available ? s->available[t.gline[g]] : 0;
       t.stock[c * G + g] = v > 0 ? v : 0;
     }
-    t.dist[c] = NAN;
+    t.hav[c] = NAN;
     t.pk_ok[c] = 0;
   }
   /* the store a pickup line names: active and offering pickup */

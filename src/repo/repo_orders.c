@@ -129,6 +129,7 @@ REPO_STMT(rules_get_order,
 REPO_STMT(rules_put_routing,
           "INSERT INTO tenant_rules AS r (tenant_id, routing_rules, routing_version)"
           " SELECT $1::uuid, $2::jsonb, 1 WHERE $3::int IS NULL OR $3::int = 0"
+          " OR EXISTS (SELECT 1 FROM tenant_rules WHERE tenant_id = $1::uuid)"
           " ON CONFLICT (tenant_id) DO UPDATE SET routing_rules = EXCLUDED.routing_rules,"
           "  routing_version = r.routing_version + 1, updated_at = now()"
           "  WHERE $3::int IS NULL OR r.routing_version = $3::int"
@@ -137,6 +138,7 @@ REPO_STMT(rules_put_routing,
 REPO_STMT(rules_put_order,
           "INSERT INTO tenant_rules AS r (tenant_id, order_rules, order_version)"
           " SELECT $1::uuid, $2::jsonb, 1 WHERE $3::int IS NULL OR $3::int = 0"
+          " OR EXISTS (SELECT 1 FROM tenant_rules WHERE tenant_id = $1::uuid)"
           " ON CONFLICT (tenant_id) DO UPDATE SET order_rules = EXCLUDED.order_rules,"
           "  order_version = r.order_version + 1, updated_at = now()"
           "  WHERE $3::int IS NULL OR r.order_version = $3::int"

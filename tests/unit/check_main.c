@@ -9,7 +9,12 @@ int main(void)
   srunner_add_suite(sr, suite_util());
   srunner_add_suite(sr, suite_json_spec());
   srunner_add_suite(sr, suite_catalog());
+  srunner_add_suite(sr, suite_routing());
   srunner_add_suite(sr, suite_ats());
+  srunner_add_suite(sr, suite_rules());
+  srunner_add_suite(sr, suite_lifecycle());
+  srunner_add_suite(sr, suite_orders());
+  srunner_add_suite(sr, suite_actions());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);

@@ -7,6 +7,11 @@ Suite *suite_errors(void);    /* check_errors.c: catalogue vs docs/errors.md */
 Suite *suite_util(void);      /* check_util.c: codes, dates, uuids, base64url, sha256, keys */
 Suite *suite_json_spec(void); /* check_json_spec.c: the body validator */
 Suite *suite_catalog(void);   /* check_catalog.c: item/location/supplier/channel rules */
+Suite *suite_routing(void);   /* check_routing.c: routing rules and the routing engine */
 Suite *suite_ats(void);       /* check_ats.c: available-to-sell and adjustments */
+Suite *suite_rules(void);     /* check_rules.c: order rules (hold/release) */
+Suite *suite_lifecycle(void); /* check_lifecycle.c: line and order statuses */
+Suite *suite_orders(void);    /* check_orders.c: order validation and capture */
+Suite *suite_actions(void);   /* check_actions.c: staff actions and fulfillment steps */
 
 #endif
