@@ -75,6 +75,7 @@ struct http_request {
   size_t raw_len;
   const char *content_type; /* static; default application/json */
   bool replayed;
+  char allow[64];       /* methods of the path, for a 405 */
   enum oms_err err;     /* OMS_OK unless http_fail() */
 };
 

@@ -44,14 +44,18 @@ static int check_string(const struct js_field *f, json_t *v, const char *path, j
     js_error(errors, path, "must be a string");
     return -1;
   }
-  size_t len = json_string_length(v);
+  /* lengths count characters (UTF-8 code points), not bytes */
+  const unsigned char *str = (const unsigned char *)json_string_value(v);
+  size_t bytes = json_string_length(v), len = 0;
+  for (size_t i = 0; i < bytes; i++)
+    len += (str[i] & 0xC0) != 0x80;
   long long max = f->max > 0 ? f->max : 10000;
   if ((long long)len < f->min || (long long)len > max) {
     snprintf(msg, sizeof msg, "must be %lld to %lld characters", f->min, max);
     js_error(errors, path, msg);
     return -1;
   }
-  if (memchr(json_string_value(v), '\0', len)) {
+  if (memchr(json_string_value(v), '\0', bytes)) {
     js_error(errors, path, "must not contain NUL characters");
     return -1;
   }

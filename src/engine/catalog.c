@@ -94,7 +94,10 @@ static const struct js_field supplier_spec[] = {
 /* X12 element values may not contain the separators we write with. */
 static bool x12_safe(const char *s)
 {
-  return strpbrk(s, "*~^:>|\r\n") == NULL;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p > 0x7E) /* X12 identifiers are printable ASCII */
+      return false;
+  return strpbrk(s, "*~^:>|") == NULL;
 }
 
 int eng_supplier_parse(json_t *in, json_t **out, json_t *errors)
@@ -110,7 +113,7 @@ int eng_supplier_parse(json_t *in, json_t **out, json_t *errors)
       if (v && !x12_safe(v)) {
         char path[64];
         snprintf(path, sizeof path, "edi.%s", fields[i]);
-        js_error(errors, path, "must not contain X12 separators (* ~ ^ : > |)");
+        js_error(errors, path, "must be printable ASCII without X12 separators (* ~ ^ : > |)");
       }
     }
     if (json_array_size(errors) > before) {

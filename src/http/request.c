@@ -22,7 +22,7 @@ const char *http_header(struct http_request *r, const char *name)
 static bool parse_ll(const char *s, long long *out)
 {
   char *end;
-  if (!s || !*s)
+  if (!s || !((*s >= '0' && *s <= '9') || *s == '-'))
     return false;
   errno = 0;
   long long v = strtoll(s, &end, 10);

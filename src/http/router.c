@@ -1,5 +1,6 @@
 /* router.c: the static route table and its matcher. Patterns are matched
  * segment by segment; "{x}" takes one segment as a path parameter. */
+#include <stdio.h>
 #include <string.h>
 #include "oms/http.h"
 
@@ -138,8 +139,14 @@ int http_route_match(struct http_request *r)
     if (n < 0)
       continue;
     path_found = true;
-    if (strcmp(routes[i].method, r->method) != 0)
+    /* HEAD is answered as GET (libmicrohttpd sends no body) */
+    bool head = strcmp(r->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0;
+    if (strcmp(routes[i].method, r->method) != 0 && !head) {
+      size_t used = strlen(r->allow);
+      if (!strstr(r->allow, routes[i].method) && used + strlen(routes[i].method) + 3 < sizeof r->allow)
+        snprintf(r->allow + used, sizeof r->allow - used, "%s%s", used ? ", " : "", routes[i].method);
       continue;
+    }
     /* re-run on the owned path so params stay valid for the request */
     n = match(routes[i].pattern, r->path, params);
     r->route = &routes[i];

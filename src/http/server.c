@@ -74,6 +74,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_request 
   MHD_add_response_header(resp, "X-Request-Id", r->request_id);
   if (r->replayed)
     MHD_add_response_header(resp, "Idempotent-Replayed", "true");
+  if (r->status == 405 && r->allow[0])
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
   if (r->status == 401)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
   enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
@@ -221,7 +223,10 @@ void http_server_stop(struct http_server *s, unsigned grace_ms)
 {
   if (!s)
     return;
-  MHD_quiesce_daemon(s->d);
+  /* stop accepting: new connections are refused, not left hanging */
+  MHD_socket ls = MHD_quiesce_daemon(s->d);
+  if (ls != MHD_INVALID_SOCKET)
+    close(ls);
   for (unsigned waited = 0; waited < grace_ms; waited += 10) {
     if (__atomic_load_n(&g_inflight, __ATOMIC_SEQ_CST) == 0)
       break;

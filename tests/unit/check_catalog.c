@@ -287,11 +287,11 @@ START_TEST(supplier_edi_rules)
             "{'name':'Acme','lead_time_days':0,'active':true,"
             "'edi':{'isa_qualifier':'ZZ','isa_id':'0123456789ABCDE','gs_id':'0123456789ABCDE'}}");
   fails_once(eng_supplier_parse, "{'name':'Acme','edi':{'isa_id':'AC*ME','gs_id':'ACME'}}",
-             "edi.isa_id", "must not contain X12 separators (* ~ ^ : > |)");
+             "edi.isa_id", "must be printable ASCII without X12 separators (* ~ ^ : > |)");
   fails_once(eng_supplier_parse, "{'name':'Acme','edi':{'isa_id':'ACME','gs_id':'AC~ME'}}",
-             "edi.gs_id", "must not contain X12 separators (* ~ ^ : > |)");
+             "edi.gs_id", "must be printable ASCII without X12 separators (* ~ ^ : > |)");
   fails_once(eng_supplier_parse, "{'name':'Acme','edi':{'isa_id':'ACME','isa_qualifier':'Z>'}}",
-             "edi.isa_qualifier", "must not contain X12 separators (* ~ ^ : > |)");
+             "edi.isa_qualifier", "must be printable ASCII without X12 separators (* ~ ^ : > |)");
   fails_once(eng_supplier_parse, "{'name':'Acme','edi':{'isa_id':'ACME','isa_qualifier':'Z'}}",
              "edi.isa_qualifier", "must be 2 to 2 characters");
   fails_once(eng_supplier_parse, "{'name':'Acme','edi':'ACME'}", "edi", "must be an object");
@@ -301,7 +301,7 @@ START_TEST(supplier_edi_rules)
   /* a separator in isa_id is reported there whatever happens to the defaulted gs_id */
   json_t *out, *errors;
   ck_assert_int_eq(run(eng_supplier_parse, "{'name':'Acme','edi':{'isa_id':'A|B'}}", &out, &errors), -1);
-  assert_err(errors, "edi.isa_id", "must not contain X12 separators (* ~ ^ : > |)");
+  assert_err(errors, "edi.isa_id", "must be printable ASCII without X12 separators (* ~ ^ : > |)");
   json_decref(errors);
 }
 END_TEST
