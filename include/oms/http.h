@@ -64,6 +64,7 @@ struct http_request {
   enum http_role role;
   char tenant_id[37];
   char key_id[37];
+  char key_hash[65]; /* SHA-256 of the bearer key: the transaction authenticates it */
 
   json_t *json; /* parsed body (owned), NULL when none */
 
@@ -143,6 +144,9 @@ const struct http_route *http_routes(size_t *n);
 /* Resolves the bearer credential and checks the route's access. Returns
  * true to go on; otherwise the request holds the 401/403 reply. */
 bool http_authenticate(struct http_request *r, const char *admin_token);
+/* Records the role a key's transaction found (repo_tx_begin_key) and checks
+ * it against the route: false (403 set) when the role may not call it. */
+bool http_authorize(struct http_request *r, const char *role);
 
 /* ---- idempotent transactional dispatch (dispatch.c) ---- */
 void http_dispatch(struct http_request *r);

@@ -37,6 +37,13 @@ int repo_migrate(const char *url, const char *dir);
  * for tenant creation and key lookup). Waits for a pooled connection.
  * Returns NULL when none could be had or BEGIN failed. */
 struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool operator_scope);
+/* Begins a transaction authenticated by an API key's SHA-256 hex: in one
+ * round trip, BEGIN and the key lookup, which also scopes the transaction
+ * to the key's tenant. Returns the transaction with tenant_id, key_id (37
+ * bytes each) and role (16 bytes) filled; NULL with *rc = 0 when the key is
+ * unknown or revoked, or *rc < 0 when the database failed. */
+struct repo_tx *repo_tx_begin_key(struct repo_db *db, const char *key_hash, char *tenant_id,
+                                  char *key_id, char *role, int *rc);
 /* Commits (commit=true) or rolls back, and returns the connection to the
  * pool. Returns the status of COMMIT: 0, REPO_SOFT or REPO_HARD. */
 int repo_tx_end(struct repo_tx *tx, bool commit);

@@ -55,23 +55,32 @@ static void replay(struct http_request *r, int status, const char *body)
   r->replayed = true;
 }
 
+/* Parses the body as JSON (when there is one); fails 400 when it is not. */
+static bool parse_body(struct http_request *r)
+{
+  json_error_t je;
+  if (r->body_len == 0)
+    return true;
+  r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
+  if (!r->json) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "is not valid JSON: %s (line %d, column %d)", je.text, je.line,
+             je.column);
+    http_fail_field(r, OMS_ERR_VALIDATION, "body", msg);
+    return false;
+  }
+  return true;
+}
+
 void http_dispatch(struct http_request *r)
 {
   const char *idem = NULL;
   char hash[65];
   bool op = r->route->access & HA_OPERATOR;
 
-  if (r->body_len > 0) {
-    json_error_t je;
-    r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
-    if (!r->json) {
-      char msg[256];
-      snprintf(msg, sizeof msg, "is not valid JSON: %s (line %d, column %d)", je.text, je.line,
-               je.column);
-      http_fail_field(r, OMS_ERR_VALIDATION, "body", msg);
-      return;
-    }
-  }
+  /* a key is checked before the body is read: 401/403 come before 400 */
+  if (!r->key_hash[0] && !parse_body(r))
+    return;
   if (r->route->flags & RF_NO_TX) {
     r->route->handler(r, NULL);
     return;
@@ -85,7 +94,23 @@ void http_dispatch(struct http_request *r)
   }
   for (int attempt = 0; attempt < TX_ATTEMPTS; attempt++) {
     reset_reply(r);
-    struct repo_tx *tx = repo_tx_begin(r->db, op ? operator_tenant : r->tenant_id, op);
+    struct repo_tx *tx;
+    if (r->key_hash[0]) {
+      char role[16] = "";
+      int rc = 0;
+      tx = repo_tx_begin_key(r->db, r->key_hash, r->tenant_id, r->key_id, role, &rc);
+      if (!tx && rc == 0) {
+        r->tenant_id[0] = '\0';
+        http_fail(r, OMS_ERR_UNAUTHORIZED, "The API key is not valid or was revoked", NULL);
+        return;
+      }
+      if (tx && (!http_authorize(r, role) || (!r->json && !parse_body(r)))) {
+        repo_tx_end(tx, false);
+        return;
+      }
+    } else {
+      tx = repo_tx_begin(r->db, op ? operator_tenant : r->tenant_id, op);
+    }
     if (!tx) {
       http_fail(r, OMS_ERR_UNAVAILABLE, "The database is not available", NULL);
       return;

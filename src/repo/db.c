@@ -331,6 +331,83 @@ struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool op
   return tx;
 }
 
+struct repo_tx *repo_tx_begin_key(struct repo_db *db, const char *key_hash, char *tenant_id,
+                                  char *key_id, char *role, int *rc)
+{
+  struct conn *c = acquire(db);
+  PGresult *res;
+  const char *p[1] = {key_hash};
+  bool begun = false, found = false, failed = false;
+  *rc = REPO_HARD;
+  if (!c)
+    return NULL;
+  PGconn *pg = c->pg;
+  /* BEGIN and the key lookup travel together: one round trip */
+  if (!PQenterPipelineMode(pg) || !PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) ||
+      !PQsendQueryParams(pg, "SELECT tenant_id, id, role FROM oms_begin_key($1)", 1, NULL, p, NULL,
+                         NULL, 0) ||
+      !PQpipelineSync(pg)) {
+    LOG_ERROR("pipelined BEGIN failed: %s", PQerrorMessage(pg));
+    failed = true;
+  }
+  /* each query's results end with NULL; then comes the sync */
+  for (int q = 0; !failed && q < 2; q++) {
+    while ((res = PQgetResult(pg)) != NULL) {
+      ExecStatusType st = PQresultStatus(res);
+      if (q == 0 && st == PGRES_COMMAND_OK) {
+        begun = true;
+      } else if (q == 1 && st == PGRES_TUPLES_OK) {
+        if (PQntuples(res) > 0) {
+          snprintf(tenant_id, 37, "%s", PQgetvalue(res, 0, 0));
+          snprintf(key_id, 37, "%s", PQgetvalue(res, 0, 1));
+          snprintf(role, 16, "%s", PQgetvalue(res, 0, 2));
+          found = true;
+        }
+      } else {
+        LOG_ERROR("pipelined BEGIN: %s", PQresultErrorMessage(res));
+        failed = true;
+      }
+      PQclear(res);
+    }
+  }
+  /* up to the sync (skipping what an early failure left unread) */
+  for (int guard = 0; guard < 16; guard++) {
+    res = PQgetResult(pg);
+    if (!res) {
+      if (PQstatus(pg) != CONNECTION_OK)
+        break;
+      continue;
+    }
+    ExecStatusType st = PQresultStatus(res);
+    PQclear(res);
+    if (st == PGRES_PIPELINE_SYNC)
+      break;
+  }
+  if (!PQexitPipelineMode(pg)) {
+    LOG_ERROR("leaving pipeline mode failed: %s", PQerrorMessage(pg));
+    PQfinish(pg);
+    c->pg = NULL;
+    release(db, c);
+    return NULL;
+  }
+  struct repo_tx *tx = calloc(1, sizeof *tx);
+  tx->db = db;
+  tx->c = c;
+  if (failed || !begun || !found) {
+    *rc = (failed || !begun) ? REPO_HARD : 0;
+    if (begun || PQtransactionStatus(pg) != PQTRANS_IDLE)
+      repo_tx_end(tx, false);
+    else {
+      release(db, c);
+      free(tx);
+    }
+    return NULL;
+  }
+  snprintf(tx->tenant, sizeof tx->tenant, "%s", tenant_id);
+  *rc = 1;
+  return tx;
+}
+
 int repo_tx_end(struct repo_tx *tx, bool commit)
 {
   int rc = 0;

@@ -221,6 +221,13 @@ Suite *it_suite_suppliers(void);
 Suite *it_suite_channels(void);
 Suite *it_suite_conventions(void);
 Suite *it_suite_isolation(void);
+Suite *it_suite_orders(void);
+Suite *it_suite_order_rules(void);
+Suite *it_suite_inventory(void);
+Suite *it_suite_availability(void);
+Suite *it_suite_routing(void);
+Suite *it_suite_races(void);
+Suite *it_suite_fulfillment(void);
 Suite *it_suite_shutdown(void);
 
 #endif

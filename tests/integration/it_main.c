@@ -33,6 +33,13 @@ int main(void)
   srunner_add_suite(sr, it_suite_channels());
   srunner_add_suite(sr, it_suite_conventions());
   srunner_add_suite(sr, it_suite_isolation());
+  srunner_add_suite(sr, it_suite_orders());
+  srunner_add_suite(sr, it_suite_order_rules());
+  srunner_add_suite(sr, it_suite_inventory());
+  srunner_add_suite(sr, it_suite_availability());
+  srunner_add_suite(sr, it_suite_routing());
+  srunner_add_suite(sr, it_suite_races());
+  srunner_add_suite(sr, it_suite_fulfillment());
   srunner_add_suite(sr, it_suite_shutdown()); /* last: stops it_srv */
   srunner_set_fork_status(sr, CK_NOFORK);
   srunner_run_all(sr, CK_NORMAL);
