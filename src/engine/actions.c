@@ -366,8 +366,22 @@ enum oms_err eng_act_cancel(struct eng_act *a, json_t *order, json_t *lines, con
     json_t *req;
     json_array_foreach(lines, i, req)
     {
-      json_t *L = line_of(c.o, qv(req, "line"));
-      snprintf(field, sizeof field, "lines[%zu].line", i);
+      json_t *L = NULL;
+      if (json_is_integer(json_object_get(req, "line"))) {
+        L = line_of(c.o, qv(req, "line"));
+        snprintf(field, sizeof field, "lines[%zu].line", i);
+      } else {
+        /* by sku: the first line of that sku with units left to cancel */
+        size_t k;
+        json_t *x;
+        json_array_foreach(json_object_get(c.o, "lines"), k, x)
+        {
+          bool open = qv(x, "quantity") - qv(x, "cancelled") - qv(x, "shipped") > 0;
+          if (!L && open && strcmp(sv(x, "sku"), sv(req, "sku")) == 0)
+            L = x;
+        }
+        snprintf(field, sizeof field, "lines[%zu].sku", i);
+      }
       if (!L) {
         chg_free(&c);
         return refuse(a, OMS_ERR_NOT_FOUND, field, "The order has no such line");
@@ -513,6 +527,17 @@ static json_t *fulfillment_of(json_t *o, const char *fid)
   return NULL;
 }
 
+/* Units of fulfillment line fl already in picks (a request may name a sku
+ * more than once: each entry takes only what the earlier ones left). */
+static long long picked_from(json_t *picks, json_t *fl)
+{
+  long long n = 0;
+  size_t i;
+  json_t *pk;
+  json_array_foreach(picks, i, pk) if (json_object_get(pk, "fl") == fl) n += qv(pk, "quantity");
+  return n;
+}
+
 /* The units a step applies to: the requested {sku, quantity} list, or
  * every open unit. Returns an array of {fl, quantity} (fl borrowed), or
  * NULL with the refusal in a. */
@@ -537,7 +562,8 @@ static json_t *pick_units(struct eng_act *a, json_t *f, json_t *req, enum oms_er
       if (strcmp(sv(fl, "sku"), sv(r, "sku")) != 0 || want <= 0)
         continue;
       found = true;
-      long long t = open_units(fl) < want ? open_units(fl) : want;
+      long long left = open_units(fl) - picked_from(picks, fl);
+      long long t = left < want ? left : want;
       if (t > 0) {
         json_array_append_new(picks, json_pack("{s:O,s:I}", "fl", fl, "quantity", (json_int_t)t));
         want -= t;

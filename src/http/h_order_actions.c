@@ -99,7 +99,9 @@ void http_post_orders_ID_release(struct http_request *r, struct repo_tx *tx)
 }
 
 static const struct js_field cancel_line_spec[] = {
-    {.name = "line", .type = JS_INT, .flags = JS_REQUIRED, .min = 1, .max = 100000},
+    /* a line is named by its number ("line", from 1) or by its sku */
+    {.name = "line", .type = JS_INT, .min = 1, .max = 100000},
+    {.name = "sku", .type = JS_CODE},
     {.name = "quantity", .type = JS_INT, .min = 1, .max = 1000000000},
     {.type = JS_END},
 };
@@ -119,6 +121,18 @@ void http_post_orders_ID_cancel(struct http_request *r, struct repo_tx *tx)
   if (r->json) {
     if (!(doc = http_body_spec(r, cancel_spec)))
       return;
+  }
+  size_t i;
+  json_t *l;
+  json_array_foreach(json_object_get(doc, "lines"), i, l)
+  {
+    if (!json_object_get(l, "line") && !json_object_get(l, "sku")) {
+      char field[48];
+      snprintf(field, sizeof field, "lines[%zu].line", i);
+      http_fail_field(r, OMS_ERR_VALIDATION, field, "give the line number or its sku");
+      json_decref(doc);
+      return;
+    }
   }
   if (!(order = lock_order(r, tx))) {
     json_decref(doc);

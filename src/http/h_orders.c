@@ -28,6 +28,18 @@ static void new_token(char out[48])
   oms_base64url(raw, sizeof raw, out);
 }
 
+/* 409 duplicate_order naming the existing order (in detail and order_id). */
+static void fail_duplicate(struct http_request *r, json_t *existing, char *duplicate_id)
+{
+  char msg[160];
+  const char *id = json_string_value(existing);
+  if (duplicate_id)
+    snprintf(duplicate_id, 37, "%s", id);
+  snprintf(msg, sizeof msg, "an order with this channel and external_id exists: %s", id);
+  http_fail_field(r, OMS_ERR_DUPLICATE_ORDER, "external_id", msg);
+  json_object_set(r->reply, "order_id", existing);
+}
+
 /* Captures an order: shared by POST /v1/orders and the Shopify intake.
  * Returns the stored order (new reference) or NULL with the reply set. On
  * a duplicate (channel, external_id) sets *duplicate_id (37 bytes) and
@@ -62,11 +74,7 @@ json_t *http_capture_order(struct http_request *r, struct repo_tx *tx, json_t *d
   }
   json_t *dup = json_object_get(inputs, "duplicate");
   if (json_is_string(dup)) {
-    if (duplicate_id)
-      snprintf(duplicate_id, 37, "%s", json_string_value(dup));
-    http_fail_field(r, OMS_ERR_DUPLICATE_ORDER, "external_id",
-                    "an order with this channel and external_id exists");
-    json_object_set(r->reply, "order_id", dup);
+    fail_duplicate(r, dup, duplicate_id);
     goto cleanup;
   }
   char order_id[37], token[48];
@@ -98,11 +106,7 @@ json_t *http_capture_order(struct http_request *r, struct repo_tx *tx, json_t *d
   }
   dup = json_object_get(out, "duplicate");
   if (dup) {
-    if (duplicate_id)
-      snprintf(duplicate_id, 37, "%s", json_string_value(dup));
-    http_fail_field(r, OMS_ERR_DUPLICATE_ORDER, "external_id",
-                    "an order with this channel and external_id exists");
-    json_object_set(r->reply, "order_id", dup);
+    fail_duplicate(r, dup, duplicate_id);
     json_decref(out);
     out = NULL;
     goto cleanup;

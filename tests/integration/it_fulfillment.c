@@ -957,6 +957,59 @@ START_TEST(work_queue_by_location_and_status)
 }
 END_TEST
 
+START_TEST(a_sku_named_twice_in_a_step)
+{
+  struct shop s;
+  char f[37], path[160];
+  shop_new(&s, "frepeat");
+  stock_set(s.t.key, "WH1", "A", 10);
+  /* two order lines of one sku: one fulfillment with two lines */
+  struct it_resp r = order_new(s.t.key, "{\"channel\":\"web\",\"lines\":[{\"sku\":\"A\",\"quantity\":2},"
+                                        "{\"sku\":\"A\",\"quantity\":2}]}");
+  char id[37];
+  snprintf(id, sizeof id, "%s", it_str(r.json, "id"));
+  fid_nth(r.json, "WH1", 0, f);
+  ck_assert_uint_eq(json_array_size(it_get(r.json, "fulfillments[0].lines")), 2);
+  it_resp_free(&r);
+
+  /* the entries together ask for more than is open: 409, not a database error */
+  snprintf(path, sizeof path, "/v1/fulfillments/%s/ship", f);
+  IT_EXPECT_PROBLEM(409, "invalid_state", "lines[1].quantity", "POST", path, s.ops,
+                    "{\"carrier\":\"UPS\",\"lines\":[{\"sku\":\"A\",\"quantity\":4},{\"sku\":\"A\",\"quantity\":1}]}");
+  snprintf(path, sizeof path, "/v1/fulfillments/%s/reject", f);
+  IT_EXPECT_PROBLEM(409, "invalid_state", "lines[1].quantity", "POST", path, s.ops,
+                    "{\"reason\":\"short_pick\",\"lines\":[{\"sku\":\"A\",\"quantity\":3},{\"sku\":\"A\",\"quantity\":2}]}");
+  ck_assert_int_eq(inv(s.t.id, "on_hand", "WH1", "A"), 10);
+  ck_assert_int_eq(inv(s.t.id, "reserved", "WH1", "A"), 4);
+  ck_assert_int_eq(it_sql_int(s.t.id, "SELECT count(*) FROM fulfillments WHERE version = 1"), 1);
+
+  /* within what is open, each entry takes what the earlier ones left */
+  r = step(s.ops, f, "ship", "{\"carrier\":\"UPS\",\"tracking_number\":\"1Z\","
+                             "\"lines\":[{\"sku\":\"A\",\"quantity\":1},{\"sku\":\"A\",\"quantity\":2}]}");
+  IT_JSTR(r.json, "status", "released");
+  IT_JINT(r.json, "lines[0].shipped", 2);
+  IT_JINT(r.json, "lines[1].shipped", 1);
+  it_resp_free(&r);
+  ck_assert_int_eq(inv(s.t.id, "on_hand", "WH1", "A"), 7);
+  ck_assert_int_eq(inv(s.t.id, "reserved", "WH1", "A"), 1);
+  snprintf(path, sizeof path, "/v1/fulfillments/%s/ship", f);
+  IT_EXPECT_PROBLEM(409, "invalid_state", "lines[1].quantity", "POST", path, s.ops,
+                    "{\"carrier\":\"UPS\",\"lines\":[{\"sku\":\"A\",\"quantity\":1},{\"sku\":\"A\",\"quantity\":1}]}");
+  r = step(s.ops, f, "reject", "{\"reason\":\"short_pick\",\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}");
+  IT_JSTR(r.json, "status", "shipped"); /* nothing left open, some of it left */
+  IT_JINT(r.json, "lines[1].rejected", 1);
+  it_resp_free(&r);
+  ck_assert_int_eq(inv(s.t.id, "on_hand", "WH1", "A"), 6);
+  ck_assert_int_eq(it_sql_int(s.t.id, "SELECT count(*) FROM inventory_ledger WHERE reason = 'short_pick'"
+                                      " AND delta = -1"), 1);
+  r = order_get(s.ops, id);
+  IT_JSTR(r.json, "lines[0].status", "shipped");
+  IT_JSTR(r.json, "lines[1].status", "partially_shipped");
+  IT_JSTR(r.json, "status", "partially_shipped");
+  it_resp_free(&r);
+}
+END_TEST
+
 Suite *it_suite_fulfillment(void)
 {
   Suite *s = suite_create("fulfillment");
@@ -968,6 +1021,7 @@ Suite *it_suite_fulfillment(void)
   tcase_add_test(tc, last_unit_counted_away_under_an_open_order);
   tcase_add_test(tc, count_moves_only_the_newest_units_short);
   tcase_add_test(tc, steps_out_of_order_are_409);
+  tcase_add_test(tc, a_sku_named_twice_in_a_step);
   tcase_add_test(tc, work_queue_by_location_and_status);
   suite_add_tcase(s, tc);
   return s;
