@@ -133,8 +133,10 @@ static long long take_allocated(struct chg *c, json_t *L, long long n, const cha
       json_object_set_new(c->touched, sv(f, "id"), json_true());
       bool supplier = strcmp(sv(f, "source_type"), "supplier") == 0;
       if (supplier) {
-        add(c, "unsupply", json_pack("{s:O,s:O,s:I}", "supplier", json_object_get(f, "source"),
-                                     "sku", json_object_get(fl, "sku"), "quantity", (json_int_t)t));
+        /* units a supplier refused are not its to sell again */
+        if (strcmp(as, "rejected") != 0)
+          add(c, "unsupply", json_pack("{s:O,s:O,s:I}", "supplier", json_object_get(f, "source"),
+                                       "sku", json_object_get(fl, "sku"), "quantity", (json_int_t)t));
       } else {
         long long fenced = qv(fl, "fenced") < t ? qv(fl, "fenced") : t;
         qset(fl, "fenced", qv(fl, "fenced") - fenced);
@@ -142,7 +144,7 @@ static long long take_allocated(struct chg *c, json_t *L, long long n, const cha
                                       "sku", json_object_get(fl, "sku"), "quantity", (json_int_t)t,
                                       "fenced", (json_int_t)fenced));
       }
-      if (freed)
+      if (freed && !(supplier && strcmp(as, "rejected") == 0))
         json_array_append_new(freed, json_pack("{s:b,s:O,s:O,s:I}", "supplier", supplier,
                                                "source", json_object_get(f, "source"), "sku",
                                                json_object_get(fl, "sku"), "quantity",
@@ -281,8 +283,12 @@ enum oms_err eng_act_hold(struct eng_act *a, json_t *order, const char *reason, 
   open_exception(&c, "order_hold", NULL, NULL, reason ? reason : "manual hold", json_pack("{s:s}", "by", a->actor));
   size_t i;
   json_t *f;
-  json_array_foreach(json_object_get(c.o, "fulfillments"), i, f) if (strcmp(sv(f, "status"), "released") == 0)
+  /* nothing goes out while held: work sent or accepted waits again */
+  json_array_foreach(json_object_get(c.o, "fulfillments"), i, f)
+  {
+    if (strcmp(sv(f, "status"), "released") == 0 || strcmp(sv(f, "status"), "accepted") == 0)
       set_fstatus(&c, f, "pending");
+  }
   finish(&c);
   *change = done(&c);
   return OMS_OK;
@@ -397,6 +403,16 @@ enum oms_err eng_act_cancel(struct eng_act *a, json_t *order, json_t *lines, con
       }
       cancel_units(&c, L, want);
     }
+  }
+  /* a cancelled order has nothing left to hold: its holds end with it */
+  bool all_cancelled = true;
+  size_t k;
+  json_t *x;
+  json_array_foreach(json_object_get(c.o, "lines"), k, x) all_cancelled &=
+      qv(x, "cancelled") >= qv(x, "quantity");
+  if (all_cancelled && json_array_size(json_object_get(c.o, "holds")) > 0) {
+    json_object_set_new(c.p, "release_holds", json_true());
+    json_array_clear(json_object_get(c.o, "holds"));
   }
   finish(&c);
   *change = done(&c);

@@ -323,6 +323,39 @@ static json_t *order_held(void)
   return o;
 }
 
+START_TEST(test_hold_takes_back_accepted_work)
+{
+  /* a warehouse that accepted the work gets nothing to ship while held */
+  struct eng_act a = act();
+  json_t *o = order_released(), *ch = NULL;
+  put(o, "fulfillments.0.status", "'accepted'");
+  ck_assert_int_eq(eng_act_hold(&a, o, "check", &ch), OMS_OK);
+  assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'pending'},"
+                                       "{'id':'" F2 "','status':'pending'}]");
+  json_decref(ch);
+  json_decref(o);
+}
+END_TEST
+
+START_TEST(test_cancel_held_order_ends_its_holds)
+{
+  struct eng_act a = act();
+  json_t *o = order_held(), *ch = NULL;
+  ck_assert_int_eq(eng_act_cancel(&a, o, NULL, "customer asked", &ch), OMS_OK);
+  assert_at(ch, "status", "'cancelled'");
+  assert_at(ch, "release_holds", "true");
+  json_decref(ch);
+  /* a partial cancel keeps the order held */
+  json_t *lines = jq("[{'line':1,'quantity':1}]");
+  ck_assert_int_eq(eng_act_cancel(&a, o, lines, NULL, &ch), OMS_OK);
+  assert_at(ch, "status", "'on_hold'");
+  ck_assert_ptr_null(json_object_get(ch, "release_holds"));
+  json_decref(ch);
+  json_decref(lines);
+  json_decref(o);
+}
+END_TEST
+
 START_TEST(test_release)
 {
   struct eng_act a = act();
@@ -1225,7 +1258,8 @@ START_TEST(test_po_ack)
   json_t *o = order_dropship(), *in = inputs_dropship(), *ch = NULL;
   json_t *lines = jq("[{'sku':'D','status':'rejected'}]");
   ck_assert_int_eq(eng_act_po_ack(&a, o, F3, lines, in, &ch), OMS_OK);
-  assert_at(ch, "unsupply", "[{'supplier':'SUP1','sku':'D','quantity':2}]");
+  /* units the supplier refused are not given back to its availability */
+  ck_assert_ptr_null(json_object_get(ch, "unsupply"));
   assert_at(ch, "exceptions",
             "[{'id':'" ID(1) "','kind':'fulfillment_rejected','location':null,'sku':'D',"
             "'detail':'SUP1 rejected 2 of D (rejected by supplier)',"
@@ -1354,6 +1388,8 @@ Suite *suite_actions(void)
   TCase *th = tcase_create("hold_release");
   tcase_add_test(th, test_hold);
   tcase_add_test(th, test_hold_refused);
+  tcase_add_test(th, test_hold_takes_back_accepted_work);
+  tcase_add_test(th, test_cancel_held_order_ends_its_holds);
   tcase_add_test(th, test_release);
   tcase_add_test(th, test_release_ship_complete_waits);
   suite_add_tcase(s, th);
