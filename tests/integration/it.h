@@ -176,6 +176,14 @@ void it_key_new_(const char *file, int line, const struct it_tenant *t, const ch
 void it_put_created_(const char *file, int line, const char *key, const char *path,
                      const char *body);
 #define it_put_created(key, path, body) it_put_created_(__FILE__, __LINE__, (key), (path), (body))
+/* Inventory through the API (reason receipt for set): asserts 200. */
+void it_stock_set_(const char *file, int line, const char *key, const char *loc, const char *sku,
+                   long long n);
+#define it_stock_set(key, loc, sku, n) it_stock_set_(__FILE__, __LINE__, (key), (loc), (sku), (n))
+void it_stock_adjust_(const char *file, int line, const char *key, const char *loc,
+                      const char *sku, long long delta);
+#define it_stock_adjust(key, loc, sku, d) \
+  it_stock_adjust_(__FILE__, __LINE__, (key), (loc), (sku), (d))
 
 /* Walks list_path (no query string) with limit=1 from the first page,
  * requiring the entries' id_field to be exactly want[0..n) in order and the

@@ -36,14 +36,7 @@ static void put_ok(const char *key, const char *path, const char *body)
   it_resp_free(&r);
 }
 
-static void adjust(const char *key, const char *loc, const char *sku, long long delta)
-{
-  char body[160];
-  snprintf(body, sizeof body, "{\"location\":\"%s\",\"sku\":\"%s\",\"delta\":%lld}", loc, sku, delta);
-  struct it_resp r = it_req("POST", "/v1/inventory/adjustments", key, body);
-  ck_assert_msg(r.status == 200, "adjust %s: %ld %s", body, r.status, r.body);
-  it_resp_free(&r);
-}
+#define adjust(key, loc, sku, delta) it_stock_adjust((key), (loc), (sku), (delta))
 
 /* Locations of every kind, and A's stock at each of them. */
 static void seed(const char *key)

@@ -15,17 +15,7 @@ struct shop {
   char ops[80], ops_id[37];
 };
 
-static void stock_set_(const char *file, int line, const char *key, const char *loc,
-                       const char *sku, long long n)
-{
-  char body[256];
-  snprintf(body, sizeof body,
-           "{\"location\":\"%s\",\"sku\":\"%s\",\"set\":%lld,\"reason\":\"receipt\"}", loc, sku, n);
-  struct it_resp r = it_req("POST", "/v1/inventory/adjustments", key, body);
-  it_assert_status_(file, line, &r, 200);
-  it_resp_free(&r);
-}
-#define stock_set(key, loc, sku, n) stock_set_(__FILE__, __LINE__, (key), (loc), (sku), (n))
+#define stock_set(key, loc, sku, n) it_stock_set((key), (loc), (sku), (n))
 
 /* A tenant with items A (1000) and B (2500), warehouse WH1 (priority 1)
  * and the channel "web" (every location, drop-ship allowed). */

@@ -77,14 +77,7 @@ static void only_(const char *file, int line, const struct racer *p, size_t n, l
 }
 #define ONLY(p, n, ok, fail, code) only_(__FILE__, __LINE__, (p), (n), (ok), (fail), (code))
 
-static void adjust(const char *key, const char *loc, const char *sku, long long delta)
-{
-  char body[160];
-  snprintf(body, sizeof body, "{\"location\":\"%s\",\"sku\":\"%s\",\"delta\":%lld}", loc, sku, delta);
-  struct it_resp r = it_req("POST", "/v1/inventory/adjustments", key, body);
-  ck_assert_msg(r.status == 200, "adjust %s: %ld %s", body, r.status, r.body);
-  it_resp_free(&r);
-}
+#define adjust(key, loc, sku, delta) it_stock_adjust((key), (loc), (sku), (delta))
 
 static void order_racer(struct racer *p, const char *key, const char *channel, const char *ext,
                         const char *sku, int qty)

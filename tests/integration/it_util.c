@@ -885,3 +885,28 @@ char *it_raw_exchange(unsigned port, const char *req, unsigned timeout_ms)
   close(fd);
   return out;
 }
+
+static void stock_post(const char *file, int line, const char *key, const char *body)
+{
+  struct it_resp r = it_req("POST", "/v1/inventory/adjustments", key, body);
+  it_assert_status_(file, line, &r, 200);
+  it_resp_free(&r);
+}
+
+void it_stock_set_(const char *file, int line, const char *key, const char *loc, const char *sku,
+                   long long n)
+{
+  char body[256];
+  snprintf(body, sizeof body,
+           "{\"location\":\"%s\",\"sku\":\"%s\",\"set\":%lld,\"reason\":\"receipt\"}", loc, sku, n);
+  stock_post(file, line, key, body);
+}
+
+void it_stock_adjust_(const char *file, int line, const char *key, const char *loc,
+                      const char *sku, long long delta)
+{
+  char body[256];
+  snprintf(body, sizeof body, "{\"location\":\"%s\",\"sku\":\"%s\",\"delta\":%lld}", loc, sku,
+           delta);
+  stock_post(file, line, key, body);
+}
