@@ -178,6 +178,11 @@ int repo_ledger_list(struct repo_tx *tx, const char *sku, const char *location, 
 /* One object per existing sku of skus (array of strings), in sku order:
  * the inputs of eng_ats_compute (see oms_ats_inputs in migrations/0002). */
 int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t **rows);
+/* The channel (as repo_channel_get shows it, or NULL when unknown) and the
+ * ATS inputs of skus in it, in one round trip. Returns 1, 0 (no such
+ * channel) or <0. */
+int repo_availability_inputs(struct repo_tx *tx, const char *channel, json_t *skus,
+                             json_t **channel_out, json_t **rows);
 /* Skus whose ATS may have changed since `since` (RFC 3339; NULL: all), after
  * the sku `after` (NULL: from the start), at most limit; *skus an array. */
 int repo_ats_changed(struct repo_tx *tx, const char *channel, const char *since,

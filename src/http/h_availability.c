@@ -73,11 +73,16 @@ void http_get_channels_CODE_availability(struct http_request *r, struct repo_tx 
     http_fail_field(r, OMS_ERR_VALIDATION, "sku", "at most 500 skus per call");
     goto cleanup;
   }
-  if (!(channel = channel_of(r, tx)))
+  const char *code = http_param_code(r, 0, "channel");
+  if (!code)
     goto cleanup;
-  int rc = repo_ats_inputs(tx, json_string_value(json_object_get(channel, "code")), uniq, &rows);
-  if (rc < 0) {
-    http_fail_db(r, rc);
+  /* the channel and every sku's inputs in one round trip */
+  int rc = repo_availability_inputs(tx, code, uniq, &channel, &rows);
+  if (rc <= 0) {
+    if (rc < 0)
+      http_fail_db(r, rc);
+    else
+      http_fail_field(r, OMS_ERR_NOT_FOUND, "channel", "does not exist");
     goto cleanup;
   }
   by_sku = evaluate(channel, rows);

@@ -16,6 +16,7 @@
 struct conn {
   PGconn *pg;
   bool busy;
+  bool pending; /* a ROLLBACK was sent and its result not yet read */
   unsigned char prepared[MAX_STMTS];
 };
 
@@ -130,6 +131,17 @@ static struct conn *acquire(struct repo_db *db)
   if (!c) {
     LOG_ERROR("no database connection free within 10 s");
     return NULL;
+  }
+  if (c->pg && c->pending) {
+    /* the previous user's ROLLBACK: read its result before anything else */
+    PGresult *res;
+    while ((res = PQgetResult(c->pg)))
+      PQclear(res);
+    c->pending = false;
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+      PQfinish(c->pg);
+      c->pg = NULL;
+    }
   }
   if (c->pg && PQstatus(c->pg) != CONNECTION_OK) {
     PQfinish(c->pg);
@@ -421,13 +433,26 @@ int repo_tx_end(struct repo_tx *tx, bool commit)
 {
   int rc = 0;
   PGconn *pg = tx->c->pg;
-  PGresult *res = PQexec(pg, (commit && !tx->failed) ? "COMMIT" : "ROLLBACK");
+  if (!commit || tx->failed) {
+    /* Nothing to keep: the ROLLBACK need not be waited for. It is sent now
+     * and its result read by the next user of the connection (acquire), so
+     * read-only requests and errors answer one round trip sooner. */
+    rc = commit ? tx->failed : 0;
+    if (PQstatus(pg) == CONNECTION_OK && PQsendQuery(pg, "ROLLBACK")) {
+      tx->c->pending = true;
+    } else {
+      PQfinish(pg);
+      tx->c->pg = NULL;
+    }
+    release(tx->db, tx->c);
+    free(tx);
+    return rc;
+  }
+  PGresult *res = PQexec(pg, "COMMIT");
   if (PQresultStatus(res) != PGRES_COMMAND_OK) {
     rc = classify(res, tx->sqlstate);
     if (rc == REPO_HARD)
-      LOG_ERROR("%s failed: %s", commit ? "COMMIT" : "ROLLBACK", PQerrorMessage(pg));
-  } else if (commit && tx->failed) {
-    rc = tx->failed;
+      LOG_ERROR("COMMIT failed: %s", PQerrorMessage(pg));
   }
   PQclear(res);
   if (PQstatus(pg) != CONNECTION_OK || PQtransactionStatus(pg) != PQTRANS_IDLE) {

@@ -122,6 +122,29 @@ int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_
   return rc;
 }
 
+REPO_STMT(availability_inputs,
+          "SELECT json_build_object('channel', oms_channel_json(c),"
+          " 'rows', (SELECT coalesce(json_agg(x), '[]'::json)"
+          "          FROM oms_ats_inputs($1::uuid, $2, $3::text[]) x))"
+          " FROM channels c WHERE c.tenant_id = $1::uuid AND c.code = $2");
+
+int repo_availability_inputs(struct repo_tx *tx, const char *channel, json_t *skus,
+                             json_t **channel_out, json_t **rows)
+{
+  char *arr = text_array(skus);
+  const char *p[] = {repo_tx_tenant(tx), channel, arr};
+  json_t *row = NULL;
+  *channel_out = *rows = NULL;
+  int rc = repo_json_one(tx, &availability_inputs, 3, p, &row);
+  free(arr);
+  if (rc > 0 && row) {
+    *channel_out = json_incref(json_object_get(row, "channel"));
+    *rows = json_incref(json_object_get(row, "rows"));
+  }
+  json_decref(row);
+  return rc;
+}
+
 REPO_STMT(ats_changed, "SELECT to_json(sku) FROM oms_ats_changed($1::uuid, $2,"
                        " coalesce($3::timestamptz, '-infinity'), $4, $5::int)");
 
