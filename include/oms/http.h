@@ -99,6 +99,10 @@ const char *http_query(struct http_request *r, const char *name);
 /* Appends every value of a repeated query argument (and the comma-separated
  * parts of each) to out, an array of strings. */
 void http_query_all(struct http_request *r, const char *name, json_t *out);
+/* Reads an optional query argument that must be one of allowed (NULL-ended):
+ * *out = the value or NULL; fails 400 with message and returns false otherwise. */
+bool http_query_enum(struct http_request *r, const char *name, const char *const *allowed,
+                     const char *message, const char **out);
 /* Header value (borrowed) or NULL. */
 const char *http_header(struct http_request *r, const char *name);
 /* Reads ?limit (1..500, default 50); on error fails the request, returns false. */

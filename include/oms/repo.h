@@ -53,6 +53,10 @@ int repo_tx_failed(const struct repo_tx *tx);
 const char *repo_tx_sqlstate(const struct repo_tx *tx);
 const char *repo_tx_tenant(const struct repo_tx *tx);
 
+/* Renders an array of codes as a PostgreSQL text[] literal (caller frees).
+ * Only for codes ([A-Za-z0-9._-]), which need no quoting. */
+char *repo_text_array(json_t *arr);
+
 /* A statement: name is unique, sql uses $1..$n. Declared static at the
  * call site; prepared per connection on first use. */
 struct repo_stmt {

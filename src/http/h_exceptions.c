@@ -6,32 +6,17 @@
 static const char *const kinds[] = {"order_hold", "price_mismatch", "inventory_discrepancy",
                                     "fulfillment_rejected", "unroutable", NULL};
 
-static bool one_of(const char *v, const char *const *allowed)
-{
-  for (; *allowed; allowed++)
-    if (strcmp(v, *allowed) == 0)
-      return true;
-  return false;
-}
-
 void http_get_exceptions(struct http_request *r, struct repo_tx *tx)
 {
   static const char *const statuses[] = {"open", "resolved", NULL};
-  const char *kind = http_query(r, "kind");
-  const char *status = http_query(r, "status");
+  const char *kind, *status;
   int limit;
   long long after;
   json_t *items, *cursors;
-  if (!http_page_args(r, &limit, &after))
+  if (!http_page_args(r, &limit, &after) ||
+      !http_query_enum(r, "kind", kinds, "is not a known exception kind", &kind) ||
+      !http_query_enum(r, "status", statuses, "must be open or resolved", &status))
     return;
-  if (kind && !one_of(kind, kinds)) {
-    http_fail_field(r, OMS_ERR_VALIDATION, "kind", "is not a known exception kind");
-    return;
-  }
-  if (status && !one_of(status, statuses)) {
-    http_fail_field(r, OMS_ERR_VALIDATION, "status", "must be open or resolved");
-    return;
-  }
   int rc = repo_exception_list(tx, kind, status, after, limit + 1, &items, &cursors);
   http_reply_list(r, rc, items, cursors, limit);
 }

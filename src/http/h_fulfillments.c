@@ -16,21 +16,13 @@ static const char *const reject_reasons[] = {"short_pick", "damaged", "other", N
 void http_get_fulfillments(struct http_request *r, struct repo_tx *tx)
 {
   const char *loc = http_query(r, "location"), *sup = http_query(r, "supplier");
-  const char *status = http_query(r, "status");
+  const char *status;
   int limit;
   long long after;
   json_t *items, *cursors;
-  if (!http_page_args(r, &limit, &after))
+  if (!http_page_args(r, &limit, &after) ||
+      !http_query_enum(r, "status", fstatuses, "is not a fulfillment status", &status))
     return;
-  if (status) {
-    bool ok = false;
-    for (const char *const *s = fstatuses; *s; s++)
-      ok |= strcmp(*s, status) == 0;
-    if (!ok) {
-      http_fail_field(r, OMS_ERR_VALIDATION, "status", "is not a fulfillment status");
-      return;
-    }
-  }
   if (loc && !http_require(r, tx, REPO_LOCATION, loc, "location"))
     return;
   if (sup && !http_require(r, tx, REPO_SUPPLIER, sup, "supplier"))

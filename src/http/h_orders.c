@@ -142,23 +142,15 @@ void http_get_orders_ID(struct http_request *r, struct repo_tx *tx)
 
 void http_get_orders(struct http_request *r, struct repo_tx *tx)
 {
-  const char *status = http_query(r, "status");
+  const char *status;
   const char *channel = http_query(r, "channel");
   const char *created_after = http_query(r, "created_after");
   int limit;
   long long after;
   json_t *items, *cursors;
-  if (!http_page_args(r, &limit, &after))
+  if (!http_page_args(r, &limit, &after) ||
+      !http_query_enum(r, "status", order_statuses, "is not an order status", &status))
     return;
-  if (status) {
-    bool ok = false;
-    for (const char *const *s = order_statuses; *s; s++)
-      ok |= strcmp(*s, status) == 0;
-    if (!ok) {
-      http_fail_field(r, OMS_ERR_VALIDATION, "status", "is not an order status");
-      return;
-    }
-  }
   if (channel && !oms_code_valid(channel)) {
     http_fail_field(r, OMS_ERR_VALIDATION, "channel", "must be a code");
     return;

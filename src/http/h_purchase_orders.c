@@ -14,21 +14,13 @@ static const char *const ack_statuses[] = {"accepted", "rejected", "backordered"
 
 void http_get_purchase_orders(struct http_request *r, struct repo_tx *tx)
 {
-  const char *sup = http_query(r, "supplier"), *status = http_query(r, "status");
+  const char *sup = http_query(r, "supplier"), *status;
   int limit;
   long long after;
   json_t *items, *cursors;
-  if (!http_page_args(r, &limit, &after))
+  if (!http_page_args(r, &limit, &after) ||
+      !http_query_enum(r, "status", po_statuses, "is not a purchase order status", &status))
     return;
-  if (status) {
-    bool ok = false;
-    for (const char *const *s = po_statuses; *s; s++)
-      ok |= strcmp(*s, status) == 0;
-    if (!ok) {
-      http_fail_field(r, OMS_ERR_VALIDATION, "status", "is not a purchase order status");
-      return;
-    }
-  }
   if (sup && !http_require(r, tx, REPO_SUPPLIER, sup, "supplier"))
     return;
   int rc = repo_po_list(tx, sup, status, after, limit + 1, &items, &cursors);

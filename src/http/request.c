@@ -237,3 +237,17 @@ void http_query_all(struct http_request *r, const char *name, json_t *out)
   struct query_all q = {name, out};
   MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
 }
+
+bool http_query_enum(struct http_request *r, const char *name, const char *const *allowed,
+                     const char *message, const char **out)
+{
+  const char *v = http_query(r, name);
+  *out = v;
+  if (!v)
+    return true;
+  for (; *allowed; allowed++)
+    if (strcmp(*allowed, v) == 0)
+      return true;
+  http_fail_field(r, OMS_ERR_VALIDATION, name, message);
+  return false;
+}

@@ -617,3 +617,22 @@ int repo__auth_query(struct repo_db *db, const char *key_hash, char *tenant_id, 
   release(db, c);
   return rc;
 }
+
+char *repo_text_array(json_t *arr)
+{
+  size_t i, n = 3;
+  json_t *v;
+  json_array_foreach(arr, i, v) n += json_string_length(v) + 1;
+  char *s = malloc(n), *o = s;
+  *o++ = '{';
+  json_array_foreach(arr, i, v)
+  {
+    if (i)
+      *o++ = ',';
+    memcpy(o, json_string_value(v), json_string_length(v));
+    o += json_string_length(v);
+  }
+  *o++ = '}';
+  *o = '\0';
+  return s;
+}

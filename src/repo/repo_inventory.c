@@ -90,32 +90,11 @@ int repo_ledger_list(struct repo_tx *tx, const char *sku, const char *location, 
   return repo_json_all(tx, &ledger_list, 5, p, out, cursors);
 }
 
-/* Renders a JSON array of strings as a PostgreSQL text[] literal. Codes are
- * [A-Za-z0-9._-] only, so no element needs quoting. */
-static char *text_array(json_t *arr)
-{
-  size_t i, n = 3;
-  json_t *v;
-  json_array_foreach(arr, i, v) n += json_string_length(v) + 1;
-  char *s = malloc(n), *o = s;
-  *o++ = '{';
-  json_array_foreach(arr, i, v)
-  {
-    if (i)
-      *o++ = ',';
-    memcpy(o, json_string_value(v), json_string_length(v));
-    o += json_string_length(v);
-  }
-  *o++ = '}';
-  *o = '\0';
-  return s;
-}
-
 REPO_STMT(ats_inputs, "SELECT oms_ats_inputs($1::uuid, $2, $3::text[])");
 
 int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t **rows)
 {
-  char *arr = text_array(skus);
+  char *arr = repo_text_array(skus);
   const char *p[] = {repo_tx_tenant(tx), channel, arr};
   int rc = repo_json_all(tx, &ats_inputs, 3, p, rows, NULL);
   free(arr);
@@ -131,7 +110,7 @@ REPO_STMT(availability_inputs,
 int repo_availability_inputs(struct repo_tx *tx, const char *channel, json_t *skus,
                              json_t **channel_out, json_t **rows)
 {
-  char *arr = text_array(skus);
+  char *arr = repo_text_array(skus);
   const char *p[] = {repo_tx_tenant(tx), channel, arr};
   json_t *row = NULL;
   *channel_out = *rows = NULL;

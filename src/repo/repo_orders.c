@@ -6,33 +6,12 @@
 #include "oms/common.h"
 #include "oms/repo.h"
 
-/* Renders an array of codes as a PostgreSQL text[] literal (codes need no
- * quoting: [A-Za-z0-9._-] only). */
-static char *codes_array(json_t *arr)
-{
-  size_t i, n = 3;
-  json_t *v;
-  json_array_foreach(arr, i, v) n += json_string_length(v) + 1;
-  char *s = malloc(n), *o = s;
-  *o++ = '{';
-  json_array_foreach(arr, i, v)
-  {
-    if (i)
-      *o++ = ',';
-    memcpy(o, json_string_value(v), json_string_length(v));
-    o += json_string_length(v);
-  }
-  *o++ = '}';
-  *o = '\0';
-  return s;
-}
-
 REPO_STMT(capture_inputs, "SELECT oms_capture_inputs($1, $2::text[], $3::text[], $4)");
 
 int repo_capture_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t *pickups,
                         const char *external_id, json_t **out)
 {
-  char *s = codes_array(skus), *p = codes_array(pickups);
+  char *s = repo_text_array(skus), *p = repo_text_array(pickups);
   const char *params[] = {channel, s, p, external_id};
   int rc = repo_json_one(tx, &capture_inputs, 4, params, out);
   free(s);
