@@ -278,6 +278,12 @@ enum eng_capture_result eng_capture(json_t *order, json_t *inputs,
                                     const struct eng_capture_ctx *ctx, json_t **payload,
                                     json_t **errors);
 
+/* The order as GET /v1/orders/{id} shows it, built from a capture payload
+ * and what the database decided for it (oms_capture: number, created_at,
+ * promise_dates {line: date}, fenced [{fulfillment_id, line, fenced}]).
+ * Returns a new object. */
+json_t *eng_capture_reply(json_t *payload, json_t *db);
+
 /* Routes an order without deciding anything: returns the decision and its
  * explanation (new reference), or NULL with *errors (unknown objects). */
 json_t *eng_simulate(json_t *order, json_t *inputs, json_t **errors);

@@ -645,6 +645,110 @@ cleanup:
   return result;
 }
 
+/* ---- the reply of a capture ---- */
+
+static int by_line(const void *a, const void *b)
+{
+  json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+  json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+  return (x > y) - (x < y);
+}
+
+static long long fenced_units(json_t *fenced, const char *fid, long long line)
+{
+  size_t i;
+  json_t *f;
+  json_array_foreach(fenced, i, f)
+  {
+    if (strcmp(jstr(f, "fulfillment_id"), fid) == 0 && jint(f, "line", -1) == line)
+      return jint(f, "fenced", 0);
+  }
+  return 0;
+}
+
+json_t *eng_capture_reply(json_t *payload, json_t *db)
+{
+  json_t *o = json_object_get(payload, "order");
+  json_t *created = json_object_get(db, "created_at");
+  json_t *promise = json_object_get(db, "promise_dates");
+  json_t *fenced = json_object_get(db, "fenced");
+  json_t *lines = json_array(), *fuls = json_array(), *holds = json_array();
+  size_t i, k;
+  json_t *l, *f, *h;
+  char key[24];
+
+  json_array_foreach(json_object_get(payload, "lines"), i, l)
+  {
+    snprintf(key, sizeof key, "%lld", jint(l, "line", 0));
+    json_t *pd = json_object_get(promise, key);
+    json_array_append_new(
+        lines, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:i,s:i,s:i,s:i,s:O,s:O,s:i,s:O}", "line",
+                         json_object_get(l, "line"), "sku", json_object_get(l, "sku"), "quantity",
+                         json_object_get(l, "quantity"), "unit_price", json_object_get(l, "unit_price"),
+                         "fulfillment", json_object_get(l, "fulfillment"), "pickup_location",
+                         json_object_get(l, "pickup_location"), "status", json_object_get(l, "status"),
+                         "allocated", json_object_get(l, "allocated"), "shipped", 0, "delivered", 0,
+                         "returned", 0, "cancelled", 0, "backordered", json_object_get(l, "backordered"),
+                         "preordered", json_object_get(l, "preordered"), "exception", 0,
+                         "promise_date", pd ? pd : json_null()));
+  }
+  json_array_foreach(json_object_get(payload, "fulfillments"), i, f)
+  {
+    const char *fid = jstr(f, "id");
+    json_t *po = json_null(), *x;
+    json_array_foreach(json_object_get(payload, "purchase_orders"), k, x)
+    {
+      if (strcmp(jstr(x, "fulfillment_id"), fid) == 0)
+        po = json_object_get(x, "id");
+    }
+    size_t n = json_array_size(json_object_get(f, "lines"));
+    json_t **sorted = calloc(n ? n : 1, sizeof *sorted);
+    json_array_foreach(json_object_get(f, "lines"), k, x) sorted[k] = x;
+    qsort(sorted, n, sizeof *sorted, by_line);
+    json_t *fl = json_array();
+    for (k = 0; k < n; k++)
+      json_array_append_new(fl, json_pack("{s:O,s:O,s:O,s:i,s:i,s:i,s:I}", "line",
+                                          json_object_get(sorted[k], "line"), "sku",
+                                          json_object_get(sorted[k], "sku"), "quantity",
+                                          json_object_get(sorted[k], "quantity"), "shipped", 0,
+                                          "rejected", 0, "cancelled", 0, "fenced",
+                                          (json_int_t)fenced_units(fenced, fid,
+                                                                   jint(sorted[k], "line", -1))));
+    free(sorted);
+    json_array_append_new(
+        fuls, json_pack("{s:s,s:O,s:O,s:O,s:O,s:O,s:n,s:n,s:n,s:O,s:o,s:i,s:O,s:O,s:n}", "id", fid,
+                        "order_id", json_object_get(o, "id"), "source_type",
+                        json_object_get(f, "source_type"), "source", json_object_get(f, "source"),
+                        "fulfillment", json_object_get(f, "fulfillment"), "status",
+                        json_object_get(f, "status"), "carrier", "tracking_number", "reason",
+                        "purchase_order_id", po, "lines", fl, "version", 1, "created_at", created,
+                        "updated_at", created, "shipped_at"));
+  }
+  json_array_foreach(json_object_get(payload, "holds"), i, h)
+      json_array_append_new(holds, json_pack("{s:O,s:O,s:O,s:s,s:O}", "kind", json_object_get(h, "kind"),
+                                             "rule", json_object_get(h, "rule"), "reason",
+                                             json_object_get(h, "reason"), "created_by", "rule",
+                                             "created_at", created));
+  const char *copy[] = {"id", "channel", "external_id", "currency", "customer", "shipping_address",
+                        "ship_method", "payment", "ship_complete", "status", "total", "exchange_for"};
+  json_t *out = json_object();
+  for (size_t c = 0; c < sizeof copy / sizeof copy[0]; c++) {
+    json_t *v = json_object_get(o, copy[c]);
+    json_object_set(out, copy[c], v ? v : json_null());
+    if (c == 0)
+      json_object_set(out, "number", json_object_get(db, "number"));
+  }
+  json_object_set_new(out, "lines", lines);
+  json_object_set_new(out, "fulfillments", fuls);
+  json_object_set_new(out, "holds", holds);
+  json_object_set(out, "routing", json_object_get(o, "routing"));
+  json_object_set(out, "tracking_token", json_object_get(o, "tracking_token"));
+  json_object_set_new(out, "version", json_integer(1));
+  json_object_set(out, "created_at", created);
+  json_object_set(out, "updated_at", created);
+  return out;
+}
+
 json_t *eng__route_units(json_t *order, json_t *inputs, json_t *sublines, const char *exclude,
                          const char *fstatus, void (*new_id)(char out[37]))
 {

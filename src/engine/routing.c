@@ -484,6 +484,8 @@ struct rt {
   const char **rej;
   long long *xcost, *xdays;
   size_t *xord;
+  json_t **xobj, **xsku;
+  const char **xskey;
   /* avoid search */
   size_t *aidx, *ridx, *cur, *best, *gsel;
   long long *e, *suf, *rowsuf, *delta, *need, *tgt, *col;
@@ -532,6 +534,9 @@ static void layout(struct rt *t, struct arena *a)
     t->xcost = carve(a, n * sizeof(long long));
     t->xdays = carve(a, n * sizeof(long long));
     t->xord = carve(a, n * sizeof(size_t));
+    t->xobj = carve(a, n * sizeof(json_t *));
+    t->xsku = carve(a, G * sizeof(json_t *));
+    t->xskey = carve(a, G * sizeof(char *));
   }
   t->aidx = carve(a, G * sizeof(size_t));
   t->ridx = carve(a, n * sizeof(size_t));
@@ -1317,26 +1322,39 @@ static void route_rule(struct rt *t, const struct eng_rule *r, bool first)
 
 /* ---- the plan ---- */
 
-/* Values that repeat across the candidates (source types, reasons, small
- * counts) are made once per explanation and shared by reference: building
- * the explanation is mostly allocation, and this halves it. The explanation
- * is read-only for its users. */
+/* Building the explanation is mostly allocation (jansson gives every value,
+ * object and key its own block), so values that repeat are made once per
+ * explanation and shared by reference: source types, reasons, skus, {}
+ * and every integer (a small open-addressing table). The explanation is
+ * read-only for its users. */
+#define XC_INTS 512 /* power of two; past half full, integers are not shared */
+
 struct xcache {
   json_t *type[2];
   json_t *none; /* {}: what most candidates were given */
-  json_t *small[64];
   const char *why[16];
   json_t *whyj[16];
   size_t nwhy;
+  size_t nint;
+  long long ikey[XC_INTS];
+  json_t *ival[XC_INTS];
 };
 
 static json_t *x_int(struct xcache *x, long long v)
 {
-  if (v < 0 || v >= 64)
+  size_t h = (size_t)(((uint64_t)v * 0x9E3779B97F4A7C15ULL) >> 55) & (XC_INTS - 1);
+  while (x->ival[h]) {
+    if (x->ikey[h] == v)
+      return json_incref(x->ival[h]);
+    h = (h + 1) & (XC_INTS - 1);
+  }
+  if (x->nint >= XC_INTS / 2)
     return json_integer(v);
-  if (!x->small[v])
-    x->small[v] = json_integer(v);
-  return json_incref(x->small[v]);
+  x->ikey[h] = v;
+  if (!(x->ival[h] = json_integer(v)))
+    return NULL;
+  x->nint++;
+  return json_incref(x->ival[h]);
 }
 
 static json_t *x_why(struct xcache *x, const char *why)
@@ -1362,10 +1380,13 @@ static json_t *x_type(struct xcache *x, enum eng_source_type t)
   return json_incref(x->type[i]);
 }
 
-static json_t *sku_qty(struct xcache *x, const char *sku, long long q)
+/* {"sku","quantity"}; sku is the group's shared string, NULL when the sku
+ * is not UTF-8 (the key is then left out, as json_string would). */
+static json_t *sku_qty(struct xcache *x, json_t *sku, long long q)
 {
   json_t *o = json_object();
-  json_object_set_new_nocheck(o, "sku", json_string(sku));
+  if (sku)
+    json_object_set_nocheck(o, "sku", sku);
   json_object_set_new_nocheck(o, "quantity", x_int(x, q));
   return o;
 }
@@ -1374,7 +1395,18 @@ static json_t *sku_qty(struct xcache *x, const char *sku, long long q)
 static json_t *explain(struct rt *t, const struct eng_plan *p)
 {
   size_t n = t->n, G = t->G;
-  struct xcache xc = {0}, *x = &xc;
+  struct xcache xc, *x = &xc;
+  x->type[0] = x->type[1] = x->none = NULL;
+  x->nwhy = x->nint = 0;
+  memset(x->ival, 0, sizeof x->ival);
+  /* each sku once: its string (NULL: not UTF-8, so never a key) */
+  json_t **skuj = t->xsku;
+  const char **skus = t->xskey;
+  for (size_t g = 0; g < G; g++) {
+    skus[g] = t->o->lines[t->gline[g]].sku;
+    skuj[g] = json_string(skus[g]);
+  }
+
   json_t *out = json_object();
   json_object_set_new_nocheck(out, "rule", json_string(p->rule));
   json_t *tr = json_array();
@@ -1390,7 +1422,7 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
     json_object_set_new_nocheck(o, "source_type", x_type(x, s->type));
     json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
     for (size_t j = 0; j < sh->n_allocs; j++)
-      json_array_append_new(lines, sku_qty(x, t->o->lines[sh->allocs[j].line].sku,
+      json_array_append_new(lines, sku_qty(x, skuj[t->grp[sh->allocs[j].line]],
                                            sh->allocs[j].quantity));
     json_object_set_new_nocheck(o, "lines", lines);
     json_array_append_new(plan, o);
@@ -1399,7 +1431,7 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
 
   json_t *un = json_array();
   for (size_t i = 0; i < p->n_unsourced; i++) {
-    json_t *o = sku_qty(x, t->o->lines[p->unsourced[i].line].sku, p->unsourced[i].quantity);
+    json_t *o = sku_qty(x, skuj[t->grp[p->unsourced[i].line]], p->unsourced[i].quantity);
     json_object_set_new_nocheck(o, "reason", x_why(x, p->unsourced[i].reason));
     json_array_append_new(un, o);
   }
@@ -1411,13 +1443,17 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
   for (size_t i = 0; i < t->nal; i++)
     given[t->al[i].src * G + t->grp[t->al[i].line]] += t->al[i].qty;
 
-  json_t *cands = json_array();
+  /* the candidates first, the array that holds them after: its growth is
+   * then a few reallocations at the end, not interleaved with the small
+   * blocks of the candidates */
+  json_t **co = t->xobj;
   for (size_t i = 0; i < n; i++) {
     size_t c = t->xord[i];
     const struct eng_source *s = &t->src[c];
     json_t *o = json_object(), *av = json_object(), *gv = NULL;
     double h = src_hav(t, c);
     const char *rej = t->pk_ok[c] ? NULL : t->rej[c];
+    const long long *a0 = s->available, *gc = given + c * G;
     json_object_set_new_nocheck(o, "source_type", x_type(x, s->type));
     json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
     json_object_set_new_nocheck(o, "priority", x_int(x, s->type == ENG_SRC_SUPPLIER ? 0 : s->priority));
@@ -1426,28 +1462,34 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
     json_object_set_new_nocheck(o, "cost", x_int(x, t->xcost[c]));
     json_object_set_new_nocheck(o, "days", x_int(x, t->xdays[c]));
     for (size_t g = 0; g < G; g++) {
-      const char *sku = t->o->lines[t->gline[g]].sku;
-      long long a0 = s->available ? s->available[t->gline[g]] : 0;
-      json_object_set_new(av, sku, x_int(x, a0 > 0 ? a0 : 0));
-      if (given[c * G + g] > 0)
-        json_object_set_new(gv ? gv : (gv = json_object()), sku, x_int(x, given[c * G + g]));
+      if (!skuj[g])
+        continue;
+      long long v = a0 ? a0[t->gline[g]] : 0;
+      json_object_set_new_nocheck(av, skus[g], x_int(x, v > 0 ? v : 0));
+      if (gc[g] > 0)
+        json_object_set_new_nocheck(gv ? gv : (gv = json_object()), skus[g], x_int(x, gc[g]));
     }
     json_object_set_new_nocheck(o, "available", av);
     json_object_set_new_nocheck(o, "rejected", rej ? x_why(x, rej) : json_null());
     if (!gv && !x->none)
       x->none = json_object();
     json_object_set_new_nocheck(o, "given", gv ? gv : json_incref(x->none));
-    json_array_append_new(cands, o);
+    co[i] = o;
   }
+  json_t *cands = json_array();
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(cands, co[i]);
   json_object_set_new_nocheck(out, "candidates", cands);
 
-  json_decref(xc.none);
+  for (size_t g = 0; g < G; g++)
+    json_decref(skuj[g]);
+  json_decref(x->none);
   for (size_t i = 0; i < 2; i++)
-    json_decref(xc.type[i]);
-  for (size_t i = 0; i < 64; i++)
-    json_decref(xc.small[i]);
-  for (size_t i = 0; i < xc.nwhy; i++)
-    json_decref(xc.whyj[i]);
+    json_decref(x->type[i]);
+  for (size_t i = 0; i < XC_INTS; i++)
+    json_decref(x->ival[i]);
+  for (size_t i = 0; i < x->nwhy; i++)
+    json_decref(x->whyj[i]);
   return out;
 }
 

@@ -111,6 +111,10 @@ json_t *http_capture_order(struct http_request *r, struct repo_tx *tx, json_t *d
     out = NULL;
     goto cleanup;
   }
+  /* the reply is the payload written plus what the database decided */
+  json_t *db = out;
+  out = eng_capture_reply(payload, db);
+  json_decref(db);
   http_metrics_count_order();
 cleanup:
   json_decref(skus);

@@ -1148,6 +1148,64 @@ START_TEST(reroute_moves_open_units)
 }
 END_TEST
 
+/* The 201 of a capture is built from what was written; it must be exactly
+ * what GET /v1/orders/{id} reads back, for every kind of order. */
+static void reply_equals_read_(const char *file, int line, const char *key, const char *body)
+{
+  struct it_resp c = order_new_(file, line, key, body);
+  char path[96];
+  snprintf(path, sizeof path, "/v1/orders/%s", it_str(c.json, "id"));
+  struct it_resp g = it_req("GET", path, key, NULL);
+  it_assert_status_(file, line, &g, 200);
+  if (!json_equal(c.json, g.json)) {
+    char *a = json_dumps(c.json, JSON_SORT_KEYS), *b = json_dumps(g.json, JSON_SORT_KEYS);
+    ck_abort_msg("%s:%d: capture reply differs from GET\n  POST %.1500s\n  GET  %.1500s", file,
+                 line, a, b);
+  }
+  it_resp_free(&c);
+  it_resp_free(&g);
+}
+#define reply_equals_read(key, body) reply_equals_read_(__FILE__, __LINE__, (key), (body))
+
+START_TEST(capture_reply_equals_what_is_stored)
+{
+  struct shop s;
+  shop_new(&s, "reply");
+  const char *k = s.t.key;
+  /* a ring-fence for this channel, a drop-ship supplier, a pre-order item,
+   * a pickup store and an order rule that holds big orders */
+  it_put_created(k, "/v1/locations/ST1",
+                 "{\"name\":\"Store\",\"type\":\"store\",\"pickup\":true,\"lat\":40.75,\"lon\":-73.99}");
+  stock_set(k, "ST1", "A", 3);
+  it_put_created(k, "/v1/channels/web/ringfence/A", "{\"location\":\"WH1\",\"quantity\":2}");
+  it_put_created(k, "/v1/items/D", "{\"name\":\"Drop\",\"price\":500,\"dropship\":true}");
+  it_put_created(k, "/v1/items/P", "{\"name\":\"Pre\",\"price\":700,\"preorder\":{\"enabled\":true,"
+                                   "\"limit\":10,\"release_date\":\"2027-02-01\"}}");
+  struct it_resp r = it_req("PUT", "/v1/channels/web", k,
+                            "{\"name\":\"Web store\",\"dropship\":true,\"preorders\":true}");
+  ck_assert_int_eq(r.status, 200);
+  it_resp_free(&r);
+  it_put_created(k, "/v1/suppliers/S1", "{\"name\":\"Supplier\"}");
+  it_put_created(k, "/v1/suppliers/S1/items/D", "{\"cost\":300,\"available\":5}");
+  r = it_req("PUT", "/v1/order-rules", k,
+             "[{\"name\":\"big\",\"when\":{\"total_gt\":100000},\"action\":\"hold\",\"reason\":\"review\"}]");
+  ck_assert_int_eq(r.status, 200);
+  it_resp_free(&r);
+
+  reply_equals_read(k, full_order);
+  reply_equals_read(k, "{\"channel\":\"web\",\"lines\":[{\"sku\":\"A\",\"quantity\":1}]}");
+  reply_equals_read(k, "{\"channel\":\"web\",\"shipping_address\":{\"country\":\"US\",\"lat\":40.7,"
+                       "\"lon\":-74.0},\"lines\":[{\"sku\":\"A\",\"quantity\":2},"
+                       "{\"sku\":\"D\",\"quantity\":2},{\"sku\":\"P\",\"quantity\":3},"
+                       "{\"sku\":\"A\",\"quantity\":1,\"fulfillment\":\"pickup\","
+                       "\"pickup_location\":\"ST1\"}]}");
+  reply_equals_read(k, "{\"channel\":\"web\",\"ship_complete\":true,\"lines\":["
+                       "{\"sku\":\"B\",\"quantity\":1},{\"sku\":\"P\",\"quantity\":1}]}");
+  reply_equals_read(k, "{\"channel\":\"web\",\"lines\":[{\"sku\":\"B\",\"quantity\":1,"
+                       "\"unit_price\":200000}]}"); /* held by the rule */
+}
+END_TEST
+
 Suite *it_suite_orders(void)
 {
   Suite *s = suite_create("orders");
@@ -1169,6 +1227,7 @@ Suite *it_suite_orders(void)
   tcase_add_test(tc, cancel_lines_then_whole);
   tcase_add_test(tc, cancel_of_a_shipped_line_is_409);
   tcase_add_test(tc, reroute_moves_open_units);
+  tcase_add_test(tc, capture_reply_equals_what_is_stored);
   suite_add_tcase(s, tc);
   return s;
 }
