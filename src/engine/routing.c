@@ -1021,6 +1021,32 @@ static bool av_dfs(struct av *s, size_t start, size_t depth)
   if (ub < s->bestcov || (ub == s->bestcov && depth + 1 >= s->nbest))
     return false;
   long long *d = s->delta + depth * na;
+  if (depth + 1 == s->k) {
+    /* the last pick: what av_dfs one level down would do (record the set
+     * when it is better, stop at full cover), without updating need */
+    for (size_t i = start; i < s->nr; i++) {
+      if ((s->budget -= (long)na) < 0) {
+        s->oob = true;
+        return false;
+      }
+      const long long *ei = s->e + i * na;
+      long long gain = 0;
+      for (size_t a = 0; a < na; a++)
+        gain += min_ll(s->need[a], ei[a]);
+      if (gain == 0)
+        continue;
+      long long cov = s->cov + gain;
+      if (cov > s->bestcov || (cov == s->bestcov && depth + 1 < s->nbest)) {
+        s->bestcov = cov;
+        s->nbest = depth + 1;
+        memcpy(s->best, s->cur, depth * sizeof *s->cur);
+        s->best[depth] = i;
+        if (cov == s->total)
+          return true;
+      }
+    }
+    return false;
+  }
   for (size_t i = start; i < s->nr; i++) {
     if ((s->budget -= (long)na) < 0) {
       s->oob = true;
@@ -1328,6 +1354,7 @@ static void route_rule(struct rt *t, const struct eng_rule *r, bool first)
  * and every integer (a small open-addressing table). The explanation is
  * read-only for its users. */
 #define XC_INTS 512 /* power of two; past half full, integers are not shared */
+#define XC_AV 64    /* the same for available objects */
 
 struct xcache {
   json_t *type[2];
@@ -1338,6 +1365,10 @@ struct xcache {
   size_t nint;
   long long ikey[XC_INTS];
   json_t *ival[XC_INTS];
+  /* available objects by content: rows (n*G, scratch) and a table */
+  long long *row;
+  json_t *avj[XC_AV];
+  size_t avrow[XC_AV], nav;
 };
 
 static json_t *x_int(struct xcache *x, long long v)
@@ -1399,6 +1430,9 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
   x->type[0] = x->type[1] = x->none = NULL;
   x->nwhy = x->nint = 0;
   memset(x->ival, 0, sizeof x->ival);
+  memset(x->avj, 0, sizeof x->avj);
+  x->nav = 0;
+  x->row = t->suf; /* free scratch now, n*G + G long longs */
   /* each sku once: its string (NULL: not UTF-8, so never a key) */
   json_t **skuj = t->xsku;
   const char **skus = t->xskey;
@@ -1450,7 +1484,7 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
   for (size_t i = 0; i < n; i++) {
     size_t c = t->xord[i];
     const struct eng_source *s = &t->src[c];
-    json_t *o = json_object(), *av = json_object(), *gv = NULL;
+    json_t *o = json_object(), *av = NULL, *gv = NULL;
     double h = src_hav(t, c);
     const char *rej = t->pk_ok[c] ? NULL : t->rej[c];
     const long long *a0 = s->available, *gc = given + c * G;
@@ -1461,14 +1495,34 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
                                 isfinite(h) ? json_real(round(hav_km(h) * 10) / 10) : json_null());
     json_object_set_new_nocheck(o, "cost", x_int(x, t->xcost[c]));
     json_object_set_new_nocheck(o, "days", x_int(x, t->xdays[c]));
+    /* sources holding the same of every sku share one available object
+     * (most often: none of any) */
+    long long *row = x->row + i * G;
+    uint64_t hash = 0x84222325cbf29ce4ULL;
     for (size_t g = 0; g < G; g++) {
-      if (!skuj[g])
-        continue;
       long long v = a0 ? a0[t->gline[g]] : 0;
-      json_object_set_new_nocheck(av, skus[g], x_int(x, v > 0 ? v : 0));
-      if (gc[g] > 0)
-        json_object_set_new_nocheck(gv ? gv : (gv = json_object()), skus[g], x_int(x, gc[g]));
+      row[g] = v > 0 ? v : 0;
+      hash = (hash ^ (uint64_t)row[g]) * 0x100000001b3ULL;
     }
+    size_t hs = (size_t)(hash >> 58) & (XC_AV - 1);
+    while (x->avj[hs] && memcmp(x->row + x->avrow[hs] * G, row, G * sizeof *row) != 0)
+      hs = (hs + 1) & (XC_AV - 1);
+    if (x->avj[hs]) {
+      av = json_incref(x->avj[hs]);
+    } else {
+      av = json_object();
+      for (size_t g = 0; g < G; g++)
+        if (skuj[g])
+          json_object_set_new_nocheck(av, skus[g], x_int(x, row[g]));
+      if (x->nav < XC_AV / 2 && av) {
+        x->avj[hs] = json_incref(av);
+        x->avrow[hs] = i;
+        x->nav++;
+      }
+    }
+    for (size_t g = 0; g < G; g++)
+      if (gc[g] > 0 && skuj[g])
+        json_object_set_new_nocheck(gv ? gv : (gv = json_object()), skus[g], x_int(x, gc[g]));
     json_object_set_new_nocheck(o, "available", av);
     json_object_set_new_nocheck(o, "rejected", rej ? x_why(x, rej) : json_null());
     if (!gv && !x->none)
@@ -1488,6 +1542,8 @@ static json_t *explain(struct rt *t, const struct eng_plan *p)
     json_decref(x->type[i]);
   for (size_t i = 0; i < XC_INTS; i++)
     json_decref(x->ival[i]);
+  for (size_t i = 0; i < XC_AV; i++)
+    json_decref(x->avj[i]);
   for (size_t i = 0; i < x->nwhy; i++)
     json_decref(x->whyj[i]);
   return out;
