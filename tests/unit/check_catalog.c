@@ -8,25 +8,13 @@
 #include "oms/engine.h"
 #include "unit.h"
 
+#define assert_err ut_assert_err
+#define err_at ut_err_at
+#define jq ut_jq
+
 typedef int (*parse_fn)(json_t *in, json_t **out, json_t *errors);
 
 /* Parses test JSON written with ' for " (any JSON value). Caller decrefs. */
-static json_t *jq(const char *text)
-{
-  json_error_t err;
-  size_t n = strlen(text) + 1;
-  char *buf = malloc(n);
-  ck_assert_ptr_nonnull(buf);
-  memcpy(buf, text, n);
-  for (char *p = buf; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  json_t *j = json_loads(buf, JSON_DECODE_ANY, &err);
-  ck_assert_msg(j != NULL, "bad test JSON %s: %s", buf, err.text);
-  free(buf);
-  return j;
-}
-
 static void assert_json(json_t *got, const char *want_text)
 {
   json_t *want = jq(want_text);
@@ -36,28 +24,6 @@ static void assert_json(json_t *got, const char *want_text)
     ck_abort_msg("got %s, want %s", g ? g : "NULL", w);
   }
   json_decref(want);
-}
-
-static const char *err_at(json_t *errors, const char *field)
-{
-  size_t i;
-  json_t *e;
-  json_array_foreach(errors, i, e)
-  {
-    if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-      return json_string_value(json_object_get(e, "message"));
-  }
-  return NULL;
-}
-
-static void assert_err(json_t *errors, const char *field, const char *msg)
-{
-  const char *got = err_at(errors, field);
-  if (!got) {
-    char *all = json_dumps(errors, 0);
-    ck_abort_msg("no error at %s; errors: %s", field, all);
-  }
-  ck_assert_str_eq(got, msg);
 }
 
 /* Runs fn over text with a fresh errors array. Caller decrefs *out and *errors. */

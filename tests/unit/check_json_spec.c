@@ -8,6 +8,9 @@
 #include "oms/json_spec.h"
 #include "unit.h"
 
+#define assert_err ut_assert_err
+#define err_at ut_err_at
+
 #define I64MAX 0x7fffffffffffffffLL
 
 /* Parses test JSON written with ' for " (any JSON value). Caller decrefs. */
@@ -40,28 +43,6 @@ static void assert_json(json_t *got, const char *want_text)
 }
 
 /* Message of the first error at field, or NULL. Borrowed from errors. */
-static const char *err_at(json_t *errors, const char *field)
-{
-  size_t i;
-  json_t *e;
-  json_array_foreach(errors, i, e)
-  {
-    if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-      return json_string_value(json_object_get(e, "message"));
-  }
-  return NULL;
-}
-
-static void assert_err(json_t *errors, const char *field, const char *msg)
-{
-  const char *got = err_at(errors, field);
-  if (!got) {
-    char *all = json_dumps(errors, 0);
-    ck_abort_msg("no error at %s; errors: %s", field, all);
-  }
-  ck_assert_str_eq(got, msg);
-}
-
 /* ---- the spec tables under test ---- */
 
 static const char *const colours[] = {"red", "green", "blue", NULL};

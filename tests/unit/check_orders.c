@@ -14,23 +14,10 @@
 #include "oms/engine.h"
 #include "unit.h"
 
-/* ---- JSON helpers ---- */
+#define at ut_at
+#define jq ut_jq
 
-static json_t *jq(const char *text)
-{
-  json_error_t err;
-  size_t n = strlen(text) + 1;
-  char *buf = malloc(n);
-  ck_assert_ptr_nonnull(buf);
-  memcpy(buf, text, n);
-  for (char *p = buf; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  json_t *j = json_loads(buf, JSON_DECODE_ANY, &err);
-  ck_assert_msg(j != NULL, "bad test JSON %s: %s", buf, err.text);
-  free(buf);
-  return j;
-}
+/* ---- JSON helpers ---- */
 
 static void assert_json(json_t *got, const char *want_text)
 {
@@ -44,19 +31,6 @@ static void assert_json(json_t *got, const char *want_text)
 }
 
 /* Asserts the value at a dotted path ("lines.0.status") of got. */
-static json_t *at(json_t *j, const char *path)
-{
-  char buf[200];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && j; k = strtok_r(NULL, ".", &save)) {
-    if (json_is_array(j))
-      j = json_array_get(j, strtoul(k, NULL, 10));
-    else
-      j = json_object_get(j, k);
-  }
-  return j;
-}
-
 static void assert_at(json_t *got, const char *path, const char *want_text)
 {
   json_t *v = at(got, path);

@@ -12,23 +12,10 @@
 #include "oms/engine.h"
 #include "unit.h"
 
-/* ---- JSON helpers ---- */
+#define err_at ut_err_at
+#define jq ut_jq
 
-static json_t *jq(const char *text)
-{
-  json_error_t err;
-  size_t n = strlen(text) + 1;
-  char *buf = malloc(n);
-  ck_assert_ptr_nonnull(buf);
-  memcpy(buf, text, n);
-  for (char *p = buf; *p; p++)
-    if (*p == '\'')
-      *p = '"';
-  json_t *j = json_loads(buf, JSON_DECODE_ANY, &err);
-  ck_assert_msg(j != NULL, "bad test JSON %s: %s", buf, err.text);
-  free(buf);
-  return j;
-}
+/* ---- JSON helpers ---- */
 
 static void assert_json(json_t *got, const char *want_text)
 {
@@ -39,18 +26,6 @@ static void assert_json(json_t *got, const char *want_text)
     ck_abort_msg("got %s\nwant %s", g ? g : "NULL", w);
   }
   json_decref(want);
-}
-
-static const char *err_at(json_t *errors, const char *field)
-{
-  size_t i;
-  json_t *e;
-  json_array_foreach(errors, i, e)
-  {
-    if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
-      return json_string_value(json_object_get(e, "message"));
-  }
-  return NULL;
 }
 
 /* Rules text must fail with exactly one error, at field, saying msg. */

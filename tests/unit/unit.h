@@ -14,4 +14,11 @@ Suite *suite_lifecycle(void); /* check_lifecycle.c: line and order statuses */
 Suite *suite_orders(void);    /* check_orders.c: order validation and capture */
 Suite *suite_actions(void);   /* check_actions.c: staff actions and fulfillment steps */
 
+/* unit_json.c: shared JSON helpers (test JSON may use single quotes) */
+#include <jansson.h>
+json_t *ut_jq(const char *text);                          /* parses; fails the test if it cannot */
+json_t *ut_at(json_t *j, const char *path);                /* the value at "lines.0.status" */
+const char *ut_err_at(json_t *errors, const char *field);  /* the message at field, or NULL */
+void ut_assert_err(json_t *errors, const char *field, const char *msg);
+
 #endif
