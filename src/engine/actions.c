@@ -159,6 +159,14 @@ static void event(struct chg *c, const char *type, json_t *data)
   add(c, "events", json_pack("{s:s,s:o}", "type", type, "data", data));
 }
 
+static bool waiting_units(json_t *o)
+{
+  size_t i;
+  json_t *l;
+  json_array_foreach(json_object_get(o, "lines"), i, l) if (qv(l, "preordered") + qv(l, "backordered") > 0) return true;
+  return false;
+}
+
 /* Re-derives statuses and writes every line, fulfillment line and changed
  * fulfillment into the change, with their events. */
 static void finish(struct chg *c)
@@ -182,6 +190,16 @@ static void finish(struct chg *c)
     json_array_append(lines, l);
   }
   json_object_set_new(c->p, "lines", lines);
+  /* work waits (pending) only while the order is held or ships complete
+   * with units still waiting; once neither holds, it goes out */
+  bool wait = json_is_true(json_object_get(o, "ship_complete")) && waiting_units(o);
+  if (!held && !wait) {
+    json_array_foreach(json_object_get(o, "fulfillments"), i, f)
+    {
+      if (strcmp(sv(f, "status"), "pending") == 0)
+        set_fstatus(c, f, "released");
+    }
+  }
   const char *prev = sv(o, "status");
   const char *status = eng_order_status(st, n, held, json_is_true(json_object_get(o, "ship_complete")));
   free(st);
@@ -294,13 +312,6 @@ enum oms_err eng_act_hold(struct eng_act *a, json_t *order, const char *reason, 
   return OMS_OK;
 }
 
-static bool waiting_units(json_t *o)
-{
-  size_t i;
-  json_t *l;
-  json_array_foreach(json_object_get(o, "lines"), i, l) if (qv(l, "preordered") + qv(l, "backordered") > 0) return true;
-  return false;
-}
 
 enum oms_err eng_act_release(struct eng_act *a, json_t *order, json_t **change)
 {

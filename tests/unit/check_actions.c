@@ -330,6 +330,30 @@ START_TEST(test_cancel_held_order_ends_its_holds)
 }
 END_TEST
 
+START_TEST(test_cancel_last_waiting_line_releases_the_work)
+{
+  /* ships complete: stock waits for the pre-order; cancelling the
+   * pre-ordered line lets the stock go out */
+  struct eng_act a = act();
+  json_t *o = order_released(), *ch = NULL;
+  put(o, "ship_complete", "true");
+  put(o, "status", "'preordered'");
+  put(o, "fulfillments.0.status", "'pending'");
+  put(o, "fulfillments.1.status", "'pending'");
+  json_array_append_new(json_object_get(o, "lines"),
+                        line(3, "P", 2, "{'status':'preordered','allocated':0,'preordered':2}"));
+  json_t *lines = jq("[{'line':3}]");
+  ck_assert_int_eq(eng_act_cancel(&a, o, lines, NULL, &ch), OMS_OK);
+  assert_at(ch, "status", "'released'");
+  assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'released'},"
+                                       "{'id':'" F2 "','status':'released'}]");
+  assert_at(ch, "preorder_release", "[{'sku':'P','quantity':2}]");
+  json_decref(ch);
+  json_decref(lines);
+  json_decref(o);
+}
+END_TEST
+
 START_TEST(test_release)
 {
   struct eng_act a = act();
@@ -1364,6 +1388,7 @@ Suite *suite_actions(void)
   tcase_add_test(th, test_hold_refused);
   tcase_add_test(th, test_hold_takes_back_accepted_work);
   tcase_add_test(th, test_cancel_held_order_ends_its_holds);
+  tcase_add_test(th, test_cancel_last_waiting_line_releases_the_work);
   tcase_add_test(th, test_release);
   tcase_add_test(th, test_release_ship_complete_waits);
   suite_add_tcase(s, th);
