@@ -352,6 +352,24 @@ struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool op
   return tx;
 }
 
+REPO_STMT(tx_begin, "BEGIN");
+REPO_STMT(tx_begin_key, "SELECT tenant_id, id, role FROM oms_begin_key($1)");
+
+/* Prepares s on c unless it is already (outside any pipeline). */
+static bool ensure_prepared(struct conn *c, struct repo_stmt *s)
+{
+  int id = stmt_id(s);
+  if (c->prepared[id])
+    return true;
+  PGresult *p = PQprepare(c->pg, s->name, s->sql, 0, NULL);
+  bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+  if (!ok)
+    LOG_ERROR("prepare %s failed: %s", s->name, PQerrorMessage(c->pg));
+  PQclear(p);
+  c->prepared[id] = ok;
+  return ok;
+}
+
 struct repo_tx *repo_tx_begin_key(struct repo_db *db, const char *key_hash, char *tenant_id,
                                   char *key_id, char *role, int *rc)
 {
@@ -363,11 +381,11 @@ struct repo_tx *repo_tx_begin_key(struct repo_db *db, const char *key_hash, char
   if (!c)
     return NULL;
   PGconn *pg = c->pg;
-  /* BEGIN and the key lookup travel together: one round trip */
-  if (!PQenterPipelineMode(pg) || !PQsendQueryParams(pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) ||
-      !PQsendQueryParams(pg, "SELECT tenant_id, id, role FROM oms_begin_key($1)", 1, NULL, p, NULL,
-                         NULL, 0) ||
-      !PQpipelineSync(pg)) {
+  /* BEGIN and the key lookup travel together, prepared: one round trip */
+  if (!ensure_prepared(c, &tx_begin) || !ensure_prepared(c, &tx_begin_key) ||
+      !PQenterPipelineMode(pg) ||
+      !PQsendQueryPrepared(pg, tx_begin.name, 0, NULL, NULL, NULL, 0) ||
+      !PQsendQueryPrepared(pg, tx_begin_key.name, 1, p, NULL, NULL, 0) || !PQpipelineSync(pg)) {
     LOG_ERROR("pipelined BEGIN failed: %s", PQerrorMessage(pg));
     failed = true;
   }
