@@ -11,7 +11,8 @@ $$ SELECT NULLIF(current_setting('oms.tenant_id', true), '')::uuid $$;
 CREATE FUNCTION oms_operator() RETURNS boolean LANGUAGE sql STABLE AS
 $$ SELECT coalesce(current_setting('oms.operator', true), '') = 'on' $$;
 
-CREATE FUNCTION oms_ts(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS
+-- STABLE, like to_char() under it, so the planner inlines it into every view.
+CREATE FUNCTION oms_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE AS
 $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 
 CREATE TABLE tenants (
@@ -241,12 +242,22 @@ CREATE FUNCTION oms_api_key_json(k api_keys) RETURNS json LANGUAGE sql STABLE AS
     'created_at', oms_ts(k.created_at), 'revoked_at', oms_ts(k.revoked_at))
 $$;
 
--- Key lookup before the tenant is known: operator scope for one statement.
-CREATE FUNCTION oms_auth_key(h text) RETURNS TABLE (tenant_id uuid, id uuid, role text)
+-- A request's transaction starts with its key: one call finds the key (in
+-- operator scope, since no tenant is known yet), scopes the rest of the
+-- transaction to the key's tenant, and returns the stored hash so that the
+-- daemon compares it with the presented key's in constant time.
+CREATE FUNCTION oms_begin_key(h text)
+RETURNS TABLE (tenant_id uuid, id uuid, role text, key_hash text)
 LANGUAGE plpgsql AS $$
+DECLARE
+  k record;
 BEGIN
   PERFORM set_config('oms.operator', 'on', true);
-  RETURN QUERY SELECT k.tenant_id, k.id, k.role FROM api_keys k
-               WHERE k.key_hash = h AND k.revoked_at IS NULL;
+  SELECT a.tenant_id, a.id, a.role, a.key_hash INTO k FROM api_keys a
+   WHERE a.key_hash = h AND a.revoked_at IS NULL;
   PERFORM set_config('oms.operator', '', true);
+  IF k.tenant_id IS NOT NULL THEN
+    PERFORM set_config('oms.tenant_id', k.tenant_id::text, true);
+    RETURN QUERY SELECT k.tenant_id, k.id, k.role, k.key_hash;
+  END IF;
 END $$;

@@ -103,15 +103,18 @@ $$;
 -- JSON object per sku: item flags, supplier supply, pre-order counters and
 -- every position with its location's flags and ring-fences.
 CREATE FUNCTION oms_ats_inputs(p_tenant uuid, p_channel text, p_skus text[])
-RETURNS SETOF json LANGUAGE sql STABLE AS $$
-  SELECT json_build_object(
+RETURNS SETOF json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN QUERY
+SELECT json_build_object(
     'sku', i.sku,
     'dropship', i.dropship,
     'preorder_enabled', i.preorder_enabled,
     'preorder_limit', i.preorder_limit,
     'channel_limit', (i.preorder_channel_limits ->> p_channel)::bigint,
-    'outstanding', coalesce((SELECT sum(p.outstanding) FROM preorder_counts p
-                             WHERE p.tenant_id = p_tenant AND p.sku = i.sku), 0),
+    'outstanding', coalesce((SELECT p.outstanding FROM preorder_counts p
+                             WHERE p.tenant_id = p_tenant AND p.sku = i.sku
+                               AND p.channel = '*'), 0),
     'outstanding_channel', coalesce((SELECT p.outstanding FROM preorder_counts p
                              WHERE p.tenant_id = p_tenant AND p.sku = i.sku
                                AND p.channel = p_channel), 0),
@@ -134,7 +137,8 @@ RETURNS SETOF json LANGUAGE sql STABLE AS $$
   FROM items i, channels c
   WHERE i.tenant_id = p_tenant AND i.sku = ANY (p_skus)
     AND c.tenant_id = p_tenant AND c.code = p_channel
-  ORDER BY i.sku
+  ORDER BY i.sku;
+END
 $$;
 
 -- Skus whose ATS in a channel may have changed since a moment: their

@@ -202,8 +202,9 @@ BEGIN
   PERFORM set_config('oms.operator', '', true);
 END $$;
 
-CREATE FUNCTION oms_fulfillment_json(f fulfillments) RETURNS json LANGUAGE sql STABLE AS $$
-  SELECT json_build_object(
+CREATE FUNCTION oms_fulfillment_json(f fulfillments) RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'id', f.id, 'order_id', f.order_id, 'source_type', f.source_type, 'source', f.source,
     'fulfillment', f.fulfillment, 'status', f.status, 'carrier', f.carrier,
     'tracking_number', f.tracking_number, 'reason', f.reason,
@@ -214,11 +215,13 @@ CREATE FUNCTION oms_fulfillment_json(f fulfillments) RETURNS json LANGUAGE sql S
                 'cancelled', l.cancelled, 'fenced', l.fenced) ORDER BY l.line), '[]'::json)
               FROM fulfillment_lines l WHERE l.tenant_id = f.tenant_id AND l.fulfillment_id = f.id),
     'version', f.version, 'created_at', oms_ts(f.created_at), 'updated_at', oms_ts(f.updated_at),
-    'shipped_at', oms_ts(f.shipped_at))
+    'shipped_at', oms_ts(f.shipped_at)));
+END
 $$;
 
-CREATE FUNCTION oms_order_json(o orders) RETURNS json LANGUAGE sql STABLE AS $$
-  SELECT json_build_object(
+CREATE FUNCTION oms_order_json(o orders) RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'id', o.id, 'number', o.number::text, 'channel', o.channel, 'external_id', o.external_id,
     'currency', o.currency, 'customer', o.customer, 'shipping_address', o.shipping_address,
     'ship_method', o.ship_method, 'payment', o.payment, 'ship_complete', o.ship_complete,
@@ -239,7 +242,8 @@ CREATE FUNCTION oms_order_json(o orders) RETURNS json LANGUAGE sql STABLE AS $$
               FROM order_holds h WHERE h.tenant_id = o.tenant_id AND h.order_id = o.id
                 AND h.released_at IS NULL),
     'routing', o.routing, 'tracking_token', o.tracking_token, 'version', o.version,
-    'created_at', oms_ts(o.created_at), 'updated_at', oms_ts(o.updated_at))
+    'created_at', oms_ts(o.created_at), 'updated_at', oms_ts(o.updated_at)));
+END
 $$;
 
 -- Everything capture needs to decide, in one round trip: the channel, the
@@ -248,8 +252,9 @@ $$;
 -- counters, the tenant's rules and an existing order with this external id.
 CREATE FUNCTION oms_capture_inputs(p_channel text, p_skus text[], p_pickups text[],
                                    p_external_id text)
-RETURNS json LANGUAGE sql STABLE AS $$
-  SELECT json_build_object(
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'channel', (SELECT oms_channel_json(c) FROM channels c
                 WHERE c.tenant_id = oms_tenant() AND c.code = p_channel),
     'items', (SELECT coalesce(json_object_agg(i.sku, json_build_object(
@@ -292,5 +297,6 @@ RETURNS json LANGUAGE sql STABLE AS $$
     'routing_rules', (SELECT r.routing_rules FROM tenant_rules r WHERE r.tenant_id = oms_tenant()),
     'order_rules', (SELECT r.order_rules FROM tenant_rules r WHERE r.tenant_id = oms_tenant()),
     'duplicate', (SELECT o.id FROM orders o WHERE o.tenant_id = oms_tenant()
-                    AND o.channel = p_channel AND o.external_id = p_external_id))
+                    AND o.channel = p_channel AND o.external_id = p_external_id)));
+END
 $$;

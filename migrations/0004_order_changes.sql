@@ -11,53 +11,59 @@ LANGUAGE plpgsql AS $$
 DECLARE
   x jsonb; q bigint; fence bigint; ctrl bigint;
 BEGIN
-  FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'purchase_orders', '[]')) LOOP
-    UPDATE suppliers SET edi_control = edi_control + 1
-     WHERE tenant_id = t AND code = x->>'supplier' RETURNING edi_control INTO ctrl;
-    INSERT INTO purchase_orders (tenant_id, id, number, supplier, order_id, fulfillment_id,
-                                 total_cost, ship_to, control_number)
-    VALUES (t, (x->>'id')::uuid, 'PO' || nextval('po_numbers'), x->>'supplier', oid,
-            (x->>'fulfillment_id')::uuid, (x->>'total_cost')::bigint,
-            NULLIF(x->'ship_to', 'null'), ctrl);
-    INSERT INTO purchase_order_lines (tenant_id, purchase_order_id, line, order_line, sku,
-                                      quantity, cost)
-    SELECT t, (x->>'id')::uuid, (pl->>'line')::int, (pl->>'order_line')::int, pl->>'sku',
-           (pl->>'quantity')::bigint, (pl->>'cost')::bigint
-      FROM jsonb_array_elements(x->'lines') pl;
-  END LOOP;
+  IF jsonb_array_length(coalesce(p->'purchase_orders', '[]')) > 0 THEN
+    FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'purchase_orders', '[]')) LOOP
+      UPDATE suppliers SET edi_control = edi_control + 1
+       WHERE tenant_id = t AND code = x->>'supplier' RETURNING edi_control INTO ctrl;
+      INSERT INTO purchase_orders (tenant_id, id, number, supplier, order_id, fulfillment_id,
+                                   total_cost, ship_to, control_number)
+      VALUES (t, (x->>'id')::uuid, 'PO' || nextval('po_numbers'), x->>'supplier', oid,
+              (x->>'fulfillment_id')::uuid, (x->>'total_cost')::bigint,
+              NULLIF(x->'ship_to', 'null'), ctrl);
+      INSERT INTO purchase_order_lines (tenant_id, purchase_order_id, line, order_line, sku,
+                                        quantity, cost)
+      SELECT t, (x->>'id')::uuid, (pl->>'line')::int, (pl->>'order_line')::int, pl->>'sku',
+             (pl->>'quantity')::bigint, (pl->>'cost')::bigint
+        FROM jsonb_array_elements(x->'lines') pl;
+    END LOOP;
+  END IF;
 
-  FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'preorder_takes', '[]'))
-           ORDER BY value->>'sku' LOOP
-    q := (x->>'quantity')::bigint;
-    INSERT INTO preorder_counts AS c (tenant_id, sku, channel, outstanding)
-    VALUES (t, x->>'sku', '*', q)
-    ON CONFLICT (tenant_id, sku, channel) DO UPDATE
-      SET outstanding = c.outstanding + q, updated_at = now()
-      WHERE c.outstanding + q <= (x->>'limit')::bigint;
-    IF NOT FOUND OR q > (x->>'limit')::bigint THEN
-      RAISE EXCEPTION USING ERRCODE = 'OMR01', MESSAGE = 'pre-order limit reached: ' || (x->>'sku');
-    END IF;
-    INSERT INTO preorder_counts AS c (tenant_id, sku, channel, outstanding)
-    VALUES (t, x->>'sku', ch, q)
-    ON CONFLICT (tenant_id, sku, channel) DO UPDATE
-      SET outstanding = c.outstanding + q, updated_at = now()
-      WHERE x->>'channel_limit' IS NULL OR c.outstanding + q <= (x->>'channel_limit')::bigint;
-    IF NOT FOUND OR q > coalesce((x->>'channel_limit')::bigint, q) THEN
-      RAISE EXCEPTION USING ERRCODE = 'OMR01', MESSAGE = 'channel pre-order limit reached: ' || (x->>'sku');
-    END IF;
-  END LOOP;
+  IF jsonb_array_length(coalesce(p->'preorder_takes', '[]')) > 0 THEN
+    FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'preorder_takes', '[]'))
+             ORDER BY value->>'sku' LOOP
+      q := (x->>'quantity')::bigint;
+      INSERT INTO preorder_counts AS c (tenant_id, sku, channel, outstanding)
+      VALUES (t, x->>'sku', '*', q)
+      ON CONFLICT (tenant_id, sku, channel) DO UPDATE
+        SET outstanding = c.outstanding + q, updated_at = now()
+        WHERE c.outstanding + q <= (x->>'limit')::bigint;
+      IF NOT FOUND OR q > (x->>'limit')::bigint THEN
+        RAISE EXCEPTION USING ERRCODE = 'OMR01', MESSAGE = 'pre-order limit reached: ' || (x->>'sku');
+      END IF;
+      INSERT INTO preorder_counts AS c (tenant_id, sku, channel, outstanding)
+      VALUES (t, x->>'sku', ch, q)
+      ON CONFLICT (tenant_id, sku, channel) DO UPDATE
+        SET outstanding = c.outstanding + q, updated_at = now()
+        WHERE x->>'channel_limit' IS NULL OR c.outstanding + q <= (x->>'channel_limit')::bigint;
+      IF NOT FOUND OR q > coalesce((x->>'channel_limit')::bigint, q) THEN
+        RAISE EXCEPTION USING ERRCODE = 'OMR01', MESSAGE = 'channel pre-order limit reached: ' || (x->>'sku');
+      END IF;
+    END LOOP;
+  END IF;
 
-  FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'supplier_lines', '[]'))
-           ORDER BY value->>'source', value->>'sku' LOOP
-    q := (x->>'quantity')::bigint;
-    UPDATE supplier_items SET available = available - q, updated_at = now()
-     WHERE tenant_id = t AND supplier = x->>'source' AND sku = x->>'sku' AND available >= q;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION USING ERRCODE = 'OMR01', MESSAGE = 'supplier stock moved: ' || (x->>'sku');
-    END IF;
-    INSERT INTO fulfillment_lines (tenant_id, fulfillment_id, line, sku, quantity)
-    VALUES (t, (x->>'fulfillment_id')::uuid, (x->>'line')::int, x->>'sku', q);
-  END LOOP;
+  IF jsonb_array_length(coalesce(p->'supplier_lines', '[]')) > 0 THEN
+    FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'supplier_lines', '[]'))
+             ORDER BY value->>'source', value->>'sku' LOOP
+      q := (x->>'quantity')::bigint;
+      UPDATE supplier_items SET available = available - q, updated_at = now()
+       WHERE tenant_id = t AND supplier = x->>'source' AND sku = x->>'sku' AND available >= q;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'OMR01', MESSAGE = 'supplier stock moved: ' || (x->>'sku');
+      END IF;
+      INSERT INTO fulfillment_lines (tenant_id, fulfillment_id, line, sku, quantity)
+      VALUES (t, (x->>'fulfillment_id')::uuid, (x->>'line')::int, x->>'sku', q);
+    END LOOP;
+  END IF;
 
   FOR x IN SELECT value FROM jsonb_array_elements(coalesce(p->'location_lines', '[]'))
            ORDER BY value->>'sku', value->>'source', (value->>'line')::int LOOP
@@ -95,6 +101,8 @@ DECLARE
   oid uuid := (o->>'id')::uuid;
   ch text := o->>'channel';
   existing uuid;
+  num bigint;
+  created timestamptz;
 BEGIN
   BEGIN
     INSERT INTO orders (tenant_id, id, channel, external_id, currency, customer, shipping_address,
@@ -103,7 +111,8 @@ BEGIN
     VALUES (t, oid, ch, o->>'external_id', o->>'currency', NULLIF(o->'customer', 'null'),
             NULLIF(o->'shipping_address', 'null'), o->>'ship_method', NULLIF(o->'payment', 'null'),
             (o->>'ship_complete')::boolean, o->>'status', (o->>'total')::bigint, o->'routing',
-            o->>'tracking_token', (p->>'created_by')::uuid, (o->>'exchange_for')::uuid);
+            o->>'tracking_token', (p->>'created_by')::uuid, (o->>'exchange_for')::uuid)
+    RETURNING number, created_at INTO num, created;
   EXCEPTION WHEN unique_violation THEN
     SELECT id INTO existing FROM orders
      WHERE tenant_id = t AND channel = ch AND external_id = o->>'external_id';
@@ -120,17 +129,21 @@ BEGIN
          coalesce((l->>'promise_date')::date, current_date + (l->>'promise_days')::int)
     FROM jsonb_array_elements(p->'lines') l;
 
-  INSERT INTO order_holds (tenant_id, order_id, kind, rule, reason, created_by)
-  SELECT t, oid, h->>'kind', h->>'rule', h->>'reason', 'rule'
-    FROM jsonb_array_elements(p->'holds') h;
+  IF jsonb_array_length(p->'holds') > 0 THEN
+    INSERT INTO order_holds (tenant_id, order_id, kind, rule, reason, created_by)
+    SELECT t, oid, h->>'kind', h->>'rule', h->>'reason', 'rule'
+      FROM jsonb_array_elements(p->'holds') h;
+  END IF;
 
   INSERT INTO fulfillments (tenant_id, id, order_id, source_type, source, fulfillment, status)
   SELECT t, (f->>'id')::uuid, oid, f->>'source_type', f->>'source', f->>'fulfillment', f->>'status'
     FROM jsonb_array_elements(p->'fulfillments') f;
 
-  INSERT INTO exceptions (tenant_id, id, kind, order_id, sku, detail, data)
-  SELECT t, (e->>'id')::uuid, e->>'kind', oid, e->>'sku', e->>'detail', coalesce(e->'data', '{}')
-    FROM jsonb_array_elements(p->'exceptions') e;
+  IF jsonb_array_length(p->'exceptions') > 0 THEN
+    INSERT INTO exceptions (tenant_id, id, kind, order_id, sku, detail, data)
+    SELECT t, (e->>'id')::uuid, e->>'kind', oid, e->>'sku', e->>'detail', coalesce(e->'data', '{}')
+      FROM jsonb_array_elements(p->'exceptions') e;
+  END IF;
 
   INSERT INTO events (tenant_id, type, order_id, actor, data)
   SELECT t, e->>'type', oid, p->>'actor', e->'data' FROM jsonb_array_elements(p->'events') e;
@@ -138,7 +151,17 @@ BEGIN
   -- pre-orders, drop-ship supply and, last, the hot stock rows
   PERFORM oms_place(t, oid, ch, (p->>'safety_stock')::bigint, p);
 
-  RETURN (SELECT oms_order_json(r) FROM orders r WHERE r.tenant_id = t AND r.id = oid);
+  -- only what the database decided; omsd builds the reply from its payload
+  RETURN json_build_object(
+    'number', num::text, 'created_at', oms_ts(created),
+    'promise_dates', (SELECT json_object_agg(l.line, to_char(l.promise_date, 'YYYY-MM-DD'))
+                      FROM order_lines l WHERE l.tenant_id = t AND l.order_id = oid),
+    'fenced', (SELECT coalesce(json_agg(json_build_object('fulfillment_id', fl.fulfillment_id,
+                                                          'line', fl.line, 'fenced', fl.fenced)),
+                               '[]'::json)
+               FROM fulfillment_lines fl JOIN fulfillments f
+                 ON f.tenant_id = fl.tenant_id AND f.id = fl.fulfillment_id
+               WHERE f.tenant_id = t AND f.order_id = oid AND fl.fenced > 0));
 END $$;
 
 -- Applies a change computed by the engine to an order whose row the
@@ -271,8 +294,9 @@ BEGIN
   RETURN (SELECT oms_order_json(r) FROM orders r WHERE r.tenant_id = t AND r.id = oid);
 END $$;
 
-CREATE FUNCTION oms_purchase_order_json(po purchase_orders) RETURNS json LANGUAGE sql STABLE AS $$
-  SELECT json_build_object(
+CREATE FUNCTION oms_purchase_order_json(po purchase_orders) RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT json_build_object(
     'id', po.id, 'number', po.number, 'supplier', po.supplier, 'order_id', po.order_id,
     'fulfillment_id', po.fulfillment_id, 'status', po.status,
     'lines', (SELECT coalesce(json_agg(json_build_object('line', l.line, 'order_line', l.order_line,
@@ -281,5 +305,6 @@ CREATE FUNCTION oms_purchase_order_json(po purchase_orders) RETURNS json LANGUAG
               FROM purchase_order_lines l
               WHERE l.tenant_id = po.tenant_id AND l.purchase_order_id = po.id),
     'total_cost', po.total_cost, 'ship_to', po.ship_to, 'control_number', po.control_number,
-    'created_at', oms_ts(po.created_at), 'updated_at', oms_ts(po.updated_at))
+    'created_at', oms_ts(po.created_at), 'updated_at', oms_ts(po.updated_at)));
+END
 $$;

@@ -83,12 +83,6 @@ int repo_exec(struct repo_tx *tx, struct repo_stmt *stmt, int n,
 
 /* ---- tenants and keys (repo_tenants.c) ---- */
 
-/* Finds an active key by its SHA-256 hex. Returns 1 with tenant_id, key_id
- * (37 bytes each) and role (16 bytes) filled, 0 when none, <0 on failure.
- * Runs outside any tenant, on its own pooled connection. */
-int repo_auth_key(struct repo_db *db, const char *key_hash, char *tenant_id,
-                  char *key_id, char *role);
-
 int repo_tenant_create(struct repo_tx *tx, const char *name, const char *key_hash,
                        const char *key_prefix, json_t **out);
 int repo_tenant_get(struct repo_tx *tx, const char *id, json_t **out);

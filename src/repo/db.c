@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <libpq-fe.h>
+#include "oms/common.h"
 #include "oms/log.h"
 #include "oms/repo.h"
 
@@ -353,7 +354,7 @@ struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool op
 }
 
 REPO_STMT(tx_begin, "BEGIN");
-REPO_STMT(tx_begin_key, "SELECT tenant_id, id, role FROM oms_begin_key($1)");
+REPO_STMT(tx_begin_key, "SELECT tenant_id, id, role, key_hash FROM oms_begin_key($1)");
 
 /* Prepares s on c unless it is already (outside any pipeline). */
 static bool ensure_prepared(struct conn *c, struct repo_stmt *s)
@@ -396,7 +397,9 @@ struct repo_tx *repo_tx_begin_key(struct repo_db *db, const char *key_hash, char
       if (q == 0 && st == PGRES_COMMAND_OK) {
         begun = true;
       } else if (q == 1 && st == PGRES_TUPLES_OK) {
-        if (PQntuples(res) > 0) {
+        /* the index found it; the hashes are compared again in constant time */
+        if (PQntuples(res) > 0 && PQgetlength(res, 0, 3) == 64 &&
+            oms_ct_equal(PQgetvalue(res, 0, 3), key_hash, 64)) {
           snprintf(tenant_id, 37, "%s", PQgetvalue(res, 0, 0));
           snprintf(key_id, 37, "%s", PQgetvalue(res, 0, 1));
           snprintf(role, 16, "%s", PQgetvalue(res, 0, 2));
@@ -602,37 +605,6 @@ cleanup:
     free(names[i]);
   free(names);
   PQfinish(pg);
-  return rc;
-}
-
-/* Used by repo_tenants.c for the key lookup that precedes any tenant. */
-int repo__auth_query(struct repo_db *db, const char *key_hash, char *tenant_id, char *key_id,
-                     char *role)
-{
-  struct conn *c = acquire(db);
-  if (!c)
-    return REPO_HARD;
-  const char *p[1] = {key_hash};
-  PGresult *res = PQexecParams(c->pg, "SELECT tenant_id, id, role FROM oms_auth_key($1)", 1,
-                               NULL, p, NULL, NULL, 0);
-  int rc;
-  if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-    LOG_ERROR("key lookup failed: %s", PQerrorMessage(c->pg));
-    rc = REPO_HARD;
-    if (PQstatus(c->pg) != CONNECTION_OK) {
-      PQfinish(c->pg);
-      c->pg = NULL;
-    }
-  } else if (PQntuples(res) == 0) {
-    rc = 0;
-  } else {
-    snprintf(tenant_id, 37, "%s", PQgetvalue(res, 0, 0));
-    snprintf(key_id, 37, "%s", PQgetvalue(res, 0, 1));
-    snprintf(role, 16, "%s", PQgetvalue(res, 0, 2));
-    rc = 1;
-  }
-  PQclear(res);
-  release(db, c);
   return rc;
 }
 

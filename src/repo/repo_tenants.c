@@ -5,15 +5,6 @@
 #include "oms/common.h"
 #include "oms/repo.h"
 
-int repo__auth_query(struct repo_db *db, const char *key_hash, char *tenant_id, char *key_id,
-                     char *role);
-
-int repo_auth_key(struct repo_db *db, const char *key_hash, char *tenant_id, char *key_id,
-                  char *role)
-{
-  return repo__auth_query(db, key_hash, tenant_id, key_id, role);
-}
-
 REPO_STMT(tenant_create,
           "WITH t AS (INSERT INTO tenants (id, name) VALUES ($1::uuid, $2) RETURNING *),"
           " k AS (INSERT INTO api_keys (tenant_id, id, name, role, key_hash, prefix)"
