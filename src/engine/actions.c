@@ -322,12 +322,7 @@ enum oms_err eng_act_release(struct eng_act *a, json_t *order, json_t **change)
   chg_init(&c, a, order);
   json_object_set_new(c.p, "release_holds", json_true());
   json_array_clear(json_object_get(c.o, "holds"));
-  bool wait = json_is_true(json_object_get(c.o, "ship_complete")) && waiting_units(c.o);
-  size_t i;
-  json_t *f;
-  json_array_foreach(json_object_get(c.o, "fulfillments"), i, f) if (!wait && strcmp(sv(f, "status"), "pending") == 0)
-      set_fstatus(&c, f, "released");
-  finish(&c);
+  finish(&c); /* sends the pending work out unless the order ships complete and waits */
   *change = done(&c);
   return OMS_OK;
 }
