@@ -45,6 +45,7 @@ int main(int argc, char **argv)
   bool migrate = false, want_demo = false;
   char err[512];
 
+  oms_alloc_install();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       oms_config_print_help(argv[0]);

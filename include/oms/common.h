@@ -9,6 +9,23 @@
 
 #define OMS_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---- allocation (alloc.c) ----
+ * One policy for every allocation in src/: a failure aborts the process with
+ * a message naming the call site (see alloc.c for why). These never return
+ * NULL, so callers do not check. A zero size allocates one byte, so the
+ * result is always a unique pointer that free() accepts. */
+void *oms_malloc_at(size_t n, const char *file, int line);
+void *oms_calloc_at(size_t count, size_t size, const char *file, int line);
+void *oms_realloc_at(void *old, size_t n, const char *file, int line);
+char *oms_strdup_at(const char *s, const char *file, int line);
+_Noreturn void oms_alloc_failed(size_t bytes, const char *file, int line);
+#define oms_malloc(n) oms_malloc_at((n), __FILE__, __LINE__)
+#define oms_calloc(count, size) oms_calloc_at((count), (size), __FILE__, __LINE__)
+#define oms_realloc(p, n) oms_realloc_at((p), (n), __FILE__, __LINE__)
+#define oms_strdup(s) oms_strdup_at((s), __FILE__, __LINE__)
+/* Points jansson's allocator at the same policy (call once at start-up). */
+void oms_alloc_install(void);
+
 enum oms_err {
 #define X(e, code, status, title) e,
 #include "oms/errors.def"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "oms/common.h"
 #include "oms/config.h"
 #include "oms/log.h"
 
@@ -32,7 +33,7 @@ static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 static void set_str(char **dst, const char *v)
 {
   free(*dst);
-  *dst = (v && *v) ? strdup(v) : NULL;
+  *dst = (v && *v) ? oms_strdup(v) : NULL;
 }
 
 /* Applies one setting; key names are the file's (lower case). */
@@ -121,7 +122,7 @@ int oms_config_load(struct oms_config *cfg, const char *path, char *err, size_t 
   cfg->port = 8080;
   cfg->threads = 4;
   cfg->log_level = OMS_LOG_INFO;
-  cfg->migrations_dir = strdup("migrations");
+  cfg->migrations_dir = oms_strdup("migrations");
   bool must = path != NULL;
   if (!path)
     path = getenv("OMS_CONFIG");

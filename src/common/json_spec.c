@@ -1,5 +1,6 @@
 /* json_spec.c: table-driven validation of request bodies (see json_spec.h). */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "oms/common.h"
@@ -10,12 +11,26 @@ void js_error(json_t *errors, const char *path, const char *msg)
   json_array_append_new(errors, json_pack("{s:s,s:s}", "field", path, "message", msg));
 }
 
+/* Formats a field path into dst. A path longer than dst (only a client's
+ * own absurd object keys make one) is cut and ends in "...", so an error
+ * message never names a different field than the one at fault. */
+static void path_fmt(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void path_fmt(char *dst, size_t n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(dst, n, fmt, ap);
+  va_end(ap);
+  if (w >= 0 && (size_t)w >= n && n > 4)
+    memcpy(dst + n - 4, "...", 4);
+}
+
 static void join(char *dst, size_t n, const char *prefix, const char *name)
 {
   if (prefix && *prefix)
-    snprintf(dst, n, "%s.%s", prefix, name);
+    path_fmt(dst, n, "%s.%s", prefix, name);
   else
-    snprintf(dst, n, "%s", name);
+    path_fmt(dst, n, "%s", name);
 }
 
 static int check_int(const struct js_field *f, json_t *v, const char *path, json_t *errors)
@@ -150,7 +165,7 @@ static json_t *parse_value(const struct js_field *f, json_t *v, const char *path
     int bad = 0;
     json_array_foreach(v, i, e)
     {
-      snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+      path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
       if (f->type == JS_CODES ? check_code(e, sub, errors) : check_string(f, e, sub, errors))
         bad = 1;
     }
@@ -166,7 +181,7 @@ static json_t *parse_value(const struct js_field *f, json_t *v, const char *path
     int bad = 0;
     json_object_foreach(v, k, e)
     {
-      snprintf(sub, sizeof sub, "%s.%s", path, k);
+      path_fmt(sub, sizeof sub, "%s.%s", path, k);
       if (!oms_code_valid(k)) {
         js_error(errors, sub, "key must be a code");
         bad = 1;
@@ -193,7 +208,7 @@ static json_t *parse_value(const struct js_field *f, json_t *v, const char *path
     json_array_foreach(v, i, e)
     {
       json_t *o = NULL;
-      snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+      path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
       if (!json_is_object(e)) {
         js_error(errors, sub, "must be an object");
         bad = 1;

@@ -175,7 +175,7 @@ static void finish(struct chg *c)
   bool held = json_array_size(json_object_get(o, "holds")) > 0;
   size_t i, n = json_array_size(json_object_get(o, "lines"));
   json_t *l, *f;
-  const char **st = calloc(n ? n : 1, sizeof *st);
+  const char **st = oms_calloc(n ? n : 1, sizeof *st);
   json_t *lines = json_array();
   json_array_foreach(json_object_get(o, "lines"), i, l)
   {

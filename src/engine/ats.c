@@ -74,7 +74,7 @@ json_t *eng_ats_eval(json_t *channel, json_t *inputs)
   };
   json_t *positions = json_object_get(inputs, "positions");
   size_t n = json_array_size(positions), i;
-  struct eng_ats_position *pos = calloc(n ? n : 1, sizeof *pos);
+  struct eng_ats_position *pos = oms_calloc(n ? n : 1, sizeof *pos);
   json_t *p, *locs = json_array();
   json_array_foreach(positions, i, p)
   {

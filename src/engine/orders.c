@@ -161,11 +161,11 @@ static void build_sources(struct capture *c)
   bool ch_dropship = json_is_true(json_object_get(c->channel, "dropship"));
 
   c->n_sources = nl + ns;
-  c->sources = calloc(c->n_sources ? c->n_sources : 1, sizeof *c->sources);
-  c->source_json = calloc(c->n_sources ? c->n_sources : 1, sizeof *c->source_json);
-  c->avail = calloc((c->n_sources ? c->n_sources : 1) * n, sizeof *c->avail);
-  c->unit_cost = calloc((c->n_sources ? c->n_sources : 1) * n, sizeof *c->unit_cost);
-  c->item_days = calloc((c->n_sources ? c->n_sources : 1) * n, sizeof *c->item_days);
+  c->sources = oms_calloc(c->n_sources ? c->n_sources : 1, sizeof *c->sources);
+  c->source_json = oms_calloc(c->n_sources ? c->n_sources : 1, sizeof *c->source_json);
+  c->avail = oms_calloc((c->n_sources ? c->n_sources : 1) * n, sizeof *c->avail);
+  c->unit_cost = oms_calloc((c->n_sources ? c->n_sources : 1) * n, sizeof *c->unit_cost);
+  c->item_days = oms_calloc((c->n_sources ? c->n_sources : 1) * n, sizeof *c->item_days);
 
   for (size_t s = 0; s < nl; s++) {
     json_t *l = json_array_get(locs, s);
@@ -280,7 +280,7 @@ static void prepare_route(struct capture *c, struct eng_order *eo)
   json_t *addr = json_object_get(c->order, "shipping_address");
   size_t i;
   json_t *l;
-  c->lines = calloc(c->n_lines ? c->n_lines : 1, sizeof *c->lines);
+  c->lines = oms_calloc(c->n_lines ? c->n_lines : 1, sizeof *c->lines);
   json_array_foreach(lines, i, l)
   {
     c->lines[i] = (struct eng_order_line){
@@ -465,8 +465,8 @@ enum eng_capture_result eng_capture(json_t *order, json_t *inputs,
   routed = true;
 
   /* line outcomes */
-  long long *allocated = calloc(c.n_lines, sizeof *allocated);
-  long long *days = calloc(c.n_lines, sizeof *days);
+  long long *allocated = oms_calloc(c.n_lines, sizeof *allocated);
+  long long *days = oms_calloc(c.n_lines, sizeof *days);
   for (size_t s = 0; s < plan.n_shipments; s++) {
     const struct eng_shipment *sh = &plan.shipments[s];
     const struct eng_source *src = &c.sources[sh->source];
@@ -604,7 +604,7 @@ enum eng_capture_result eng_capture(json_t *order, json_t *inputs,
   }
 
   /* the order's status */
-  const char **st = calloc(c.n_lines ? c.n_lines : 1, sizeof *st);
+  const char **st = oms_calloc(c.n_lines ? c.n_lines : 1, sizeof *st);
   json_array_foreach(out_lines, i, l) st[i] = jstr(l, "status");
   const char *status = eng_order_status(st, c.n_lines, held,
                                         json_is_true(json_object_get(order, "ship_complete")));
@@ -702,7 +702,7 @@ json_t *eng_capture_reply(json_t *payload, json_t *db)
         po = json_object_get(x, "id");
     }
     size_t n = json_array_size(json_object_get(f, "lines"));
-    json_t **sorted = calloc(n ? n : 1, sizeof *sorted);
+    json_t **sorted = oms_calloc(n ? n : 1, sizeof *sorted);
     json_array_foreach(json_object_get(f, "lines"), k, x) sorted[k] = x;
     qsort(sorted, n, sizeof *sorted, by_line);
     json_t *fl = json_array();
@@ -768,7 +768,7 @@ json_t *eng__route_units(json_t *order, json_t *inputs, json_t *sublines, const 
   c.channel = json_object_get(inputs, "channel");
   c.items = json_object_get(inputs, "items");
   c.n_lines = n;
-  int *line_no = calloc(n ? n : 1, sizeof *line_no);
+  int *line_no = oms_calloc(n ? n : 1, sizeof *line_no);
   json_array_foreach(sublines, i, l) line_no[i] = (int)jint(l, "line", (long long)i + 1);
   prepare_route(&c, &eo);
   if (exclude)

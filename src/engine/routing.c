@@ -96,7 +96,7 @@ static void when_one(json_t *v, const char *path, int kind, json_t *errors)
 /* A when condition is one accepted value or a non-empty list of them. */
 static void when_value(json_t *v, const char *path, int kind, json_t *errors)
 {
-  char sub[600];
+  char sub[640]; /* path (< 600) + "[index]" */
   size_t i;
   json_t *e;
   if (json_is_string(v)) {
@@ -380,8 +380,8 @@ int eng_rules_compile(json_t *rules_json, struct eng_rules *out)
             count_list(json_object_get(when, "country")) +
             count_list(json_object_get(json_object_get(j, "filters"), "exclude"));
   }
-  out->rules = calloc(n ? n : 1, sizeof *out->rules);
-  out->strs = malloc((nstr ? nstr : 1) * sizeof *out->strs);
+  out->rules = oms_calloc(n ? n : 1, sizeof *out->rules);
+  out->strs = oms_malloc((nstr ? nstr : 1) * sizeof *out->strs);
   if (!out->rules || !out->strs) {
     eng_rules_free(out);
     return -1;
@@ -592,7 +592,7 @@ static void add_alloc(struct rt *t, size_t c, size_t l, long long q, bool ship)
     return;
   if (t->nal == t->cap) {
     size_t cap = t->cap * 2;
-    struct rt_alloc *al = realloc(t->al, cap * sizeof *al);
+    struct rt_alloc *al = oms_realloc(t->al, cap * sizeof *al);
     if (!al) {
       t->oom = true;
       return;
@@ -1571,7 +1571,7 @@ static int build_plan(struct rt *t, const struct eng_rule *const *tried, size_t 
   }
   /* bucket by shipment (counting sort into the second half of t->al) */
   if (t->cap < 2 * nal + 1) {
-    struct rt_alloc *al = realloc(t->al, (2 * nal + 1) * sizeof *al);
+    struct rt_alloc *al = oms_realloc(t->al, (2 * nal + 1) * sizeof *al);
     if (!al)
       return -1;
     t->al = al;
@@ -1610,7 +1610,7 @@ static int build_plan(struct rt *t, const struct eng_rule *const *tried, size_t 
 
   size_t bytes = ns * sizeof(struct eng_shipment) + merged * sizeof(struct eng_alloc) +
                  nu * sizeof(struct eng_unsourced) + ntried * sizeof(char *);
-  char *blk = malloc(bytes);
+  char *blk = oms_malloc(bytes);
   if (!blk)
     return -1;
   p->shipments = (struct eng_shipment *)blk;
@@ -1666,9 +1666,9 @@ int eng_route(const struct eng_rules *rules, const struct eng_order *order,
   struct arena a = {0};
   layout(&t, &a);
   tried = carve(&a, (nrules + 1) * sizeof *tried);
-  char *block = malloc(a.off);
+  char *block = oms_malloc(a.off);
   t.cap = 2 * t.L + 16;
-  t.al = malloc(t.cap * sizeof *t.al);
+  t.al = oms_malloc(t.cap * sizeof *t.al);
   if (!block || !t.al)
     goto cleanup;
   a = (struct arena){.p = block};

@@ -29,7 +29,7 @@ static void request_hash(struct http_request *r, char out[65])
 {
   size_t ml = strlen(r->method), pl = strlen(r->route->pattern);
   size_t n = ml + 1 + pl + 1 + r->body_len;
-  char *buf = malloc(n + 1);
+  char *buf = oms_malloc(n + 1);
   memcpy(buf, r->method, ml);
   buf[ml] = ' ';
   memcpy(buf + ml + 1, r->route->pattern, pl);

@@ -69,13 +69,13 @@ static void put(struct buf *b, const char *fmt, ...)
       return;
     }
     b->cap = b->cap * 2 + (size_t)n;
-    b->s = realloc(b->s, b->cap);
+    b->s = oms_realloc(b->s, b->cap);
   }
 }
 
 char *http_metrics_render(struct repo_db *db, size_t *len)
 {
-  struct buf b = {malloc(16384), 0, 16384};
+  struct buf b = {oms_malloc(16384), 0, 16384};
   size_t n;
   const struct http_route *all = http_routes(&n);
 

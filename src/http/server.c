@@ -111,10 +111,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   (void)version;
   struct http_request *r = *req_cls;
   if (!r) {
-    r = calloc(1, sizeof *r);
+    r = oms_calloc(1, sizeof *r);
     r->start_us = oms_now_us();
     r->method = method;
-    r->path = strdup(url);
+    r->path = oms_strdup(url);
     r->conn = c;
     r->db = g_db;
     set_request_id(r, c);
@@ -132,7 +132,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (*upload_size) {
     size_t n = *upload_size;
     if (!r->body_too_large && r->body_len + n <= HTTP_BODY_LIMIT) {
-      r->body = realloc(r->body, r->body_len + n + 1);
+      r->body = oms_realloc(r->body, r->body_len + n + 1);
       memcpy(r->body + r->body_len, upload_data, n);
       r->body_len += n;
       r->body[r->body_len] = '\0';
@@ -198,7 +198,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 struct http_server *http_server_start(unsigned port, unsigned threads, struct repo_db *db,
                                       const char *admin_token)
 {
-  struct http_server *s = calloc(1, sizeof *s);
+  struct http_server *s = oms_calloc(1, sizeof *s);
   g_db = db;
   g_admin_token = admin_token;
   s->db = db;

@@ -70,10 +70,10 @@ static PGconn *connect_pg(const char *url)
 
 struct repo_db *repo_db_open(const char *url, unsigned n)
 {
-  struct repo_db *db = calloc(1, sizeof *db);
-  db->url = strdup(url);
+  struct repo_db *db = oms_calloc(1, sizeof *db);
+  db->url = oms_strdup(url);
   db->n = n;
-  db->conns = calloc(n, sizeof *db->conns);
+  db->conns = oms_calloc(n, sizeof *db->conns);
   pthread_mutex_init(&db->lock, NULL);
   pthread_cond_init(&db->freed, NULL);
   /* one connection up front proves the URL; the rest open on demand */
@@ -317,7 +317,7 @@ int repo_exec(struct repo_tx *tx, struct repo_stmt *stmt, int n, const char *con
   int rows = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : atoi(PQcmdTuples(res));
   if (out_val && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0 &&
       !PQgetisnull(res, 0, 0))
-    *out_val = strdup(PQgetvalue(res, 0, 0));
+    *out_val = oms_strdup(PQgetvalue(res, 0, 0));
   PQclear(res);
   return rows;
 }
@@ -329,7 +329,7 @@ struct repo_tx *repo_tx_begin(struct repo_db *db, const char *tenant_id, bool op
   struct conn *c = acquire(db);
   if (!c)
     return NULL;
-  struct repo_tx *tx = calloc(1, sizeof *tx);
+  struct repo_tx *tx = oms_calloc(1, sizeof *tx);
   tx->db = db;
   tx->c = c;
   snprintf(tx->tenant, sizeof tx->tenant, "%s", tenant_id ? tenant_id : "");
@@ -432,7 +432,7 @@ struct repo_tx *repo_tx_begin_key(struct repo_db *db, const char *key_hash, char
     release(db, c);
     return NULL;
   }
-  struct repo_tx *tx = calloc(1, sizeof *tx);
+  struct repo_tx *tx = oms_calloc(1, sizeof *tx);
   tx->db = db;
   tx->c = c;
   if (failed || !begun || !found) {
@@ -515,7 +515,7 @@ static char *slurp(const char *path)
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
   fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
+  char *buf = oms_malloc((size_t)n + 1);
   if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
     free(buf);
     fclose(f);
@@ -559,8 +559,8 @@ int repo_migrate(const char *url, const char *dir)
   while ((e = readdir(d))) {
     size_t len = strlen(e->d_name);
     if (len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0) {
-      names = realloc(names, (n + 1) * sizeof *names);
-      names[n++] = strdup(e->d_name);
+      names = oms_realloc(names, (n + 1) * sizeof *names);
+      names[n++] = oms_strdup(e->d_name);
     }
   }
   qsort(names, n, sizeof *names, cmp_str);
@@ -613,7 +613,7 @@ char *repo_text_array(json_t *arr)
   size_t i, n = 3;
   json_t *v;
   json_array_foreach(arr, i, v) n += json_string_length(v) + 1;
-  char *s = malloc(n), *o = s;
+  char *s = oms_malloc(n), *o = s;
   *o++ = '{';
   json_array_foreach(arr, i, v)
   {

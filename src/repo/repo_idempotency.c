@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "oms/common.h"
 #include "oms/repo.h"
 
 REPO_STMT(idem_claim,
@@ -34,7 +35,7 @@ int repo_idem_claim(struct repo_tx *tx, const char *key, const char *request_has
   *status = (int)json_integer_value(json_object_get(row, "status"));
   *hash_matches = json_is_true(json_object_get(row, "same"));
   const char *b = json_string_value(json_object_get(row, "response"));
-  *body = b ? strdup(b) : NULL;
+  *body = b ? oms_strdup(b) : NULL;
   json_decref(row);
   return 0;
 }

@@ -1,10 +1,12 @@
 /* check_main.c: runs every unit suite of the engine and common code. */
 #include <check.h>
 #include <stdlib.h>
+#include "oms/common.h"
 #include "unit.h"
 
 int main(void)
 {
+  oms_alloc_install();
   SRunner *sr = srunner_create(suite_errors());
   srunner_add_suite(sr, suite_util());
   srunner_add_suite(sr, suite_json_spec());
