@@ -4,6 +4,7 @@
 #define OMS_COMMON_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdbool.h>
 
@@ -25,6 +26,28 @@ _Noreturn void oms_alloc_failed(size_t bytes, const char *file, int line);
 #define oms_strdup(s) oms_strdup_at((s), __FILE__, __LINE__)
 /* Points jansson's allocator at the same policy (call once at start-up). */
 void oms_alloc_install(void);
+
+/* ---- arena (arena.c) ----
+ * A bump allocator: every allocation lives until oms_arena_free(). Memory
+ * is zeroed and aligned for any type. Typed model values of one request or
+ * one engine call live in one arena (one owner, one cleanup). */
+struct oms_arena;
+struct oms_arena *oms_arena_new(void);
+void oms_arena_free(struct oms_arena *a);
+void *oms_arena_alloc(struct oms_arena *a, size_t n);
+/* A copy of s in the arena (NULL stays NULL). */
+char *oms_arena_strdup(struct oms_arena *a, const char *s);
+/* Appends one zeroed element of elem bytes to the array *items of *n
+ * elements (capacity *cap), growing it in the arena; returns the element. */
+void *oms_arena_push(struct oms_arena *a, void **items, size_t *n, size_t *cap, size_t elem);
+/* A growable array of T in an arena, and its append (returns T *). */
+#define OMS_VEC(T) \
+  struct {         \
+    T *items;      \
+    size_t n, cap; \
+  }
+#define OMS_APPEND(arena, vec) \
+  oms_arena_push((arena), (void **)&(vec).items, &(vec).n, &(vec).cap, sizeof *(vec).items)
 
 enum oms_err {
 #define X(e, code, status, title) e,

@@ -1,5 +1,9 @@
 /* engine.h: the pure core. No libmicrohttpd, no libpq, no I/O: every rule
- * here is unit-tested in microseconds (tests/unit). */
+ * here is unit-tested in microseconds (tests/unit).
+ *
+ * JSON appears here only where a client's or a stored document is
+ * validated or compiled (the *_parse and *_compile functions); every
+ * decision takes and returns the typed values of oms/model.h. */
 #ifndef OMS_ENGINE_H
 #define OMS_ENGINE_H
 
@@ -8,6 +12,7 @@
 #include <stddef.h>
 #include "oms/common.h"
 #include "oms/json_spec.h"
+#include "oms/model.h"
 
 /* ---- catalog documents (catalog.c) ----
  * Each parser validates a PUT body, fills defaults, applies the rules a
@@ -25,14 +30,18 @@ int eng_api_key_parse(json_t *in, json_t **out, json_t *errors);
 
 
 /* ---- available-to-sell (ats.c) ----
- * The contract of API.md "Inventory", as pure arithmetic:
+ * The ATS rules of docs/availability.md, as pure arithmetic:
  *   pool(l)      = max(0, on_hand - reserved - safety_stock - fenced_other)
  *   on_hand_ats  = min(max_per_sku or inf, floor(percent/100 * sum pool(l)))
  *                  over active, shipping-capable l in the channel's locations
  *   dropship_ats = sum supplier available, if channel and item allow drop-ship
- *   preorder_ats = max(0, min(limit - outstanding, channel_limit - outstanding_channel))
- *                  if the channel takes pre-orders and the item is on pre-order
- */
+ *   preorder_ats = eng_preorder_headroom(), if the channel takes pre-orders
+ *                  and the item is on pre-order
+ * Owners: eng_ats_reservable() is the one definition of what a channel may
+ * reserve at a location (the SQL guard oms_reservable() in migrations/0005
+ * only re-checks it); eng_preorder_headroom() of pre-order headroom (the
+ * guard in oms_place() re-checks the limits); eng_channel_sells_from() of
+ * which locations a channel sells from. */
 struct eng_ats_channel {
   long long safety_stock;
   int percent;            /* 0..100 */
@@ -71,6 +80,19 @@ long long eng_ats_reservable(const struct eng_ats_channel *c, const struct eng_a
 /* Computes the ATS of one sku for channel c over n positions. */
 void eng_ats_compute(const struct eng_ats_channel *c, const struct eng_ats_item *item,
                      const struct eng_ats_position *pos, size_t n, struct eng_ats *out);
+/* Units that may still be pre-ordered: max(0, min(limit - outstanding,
+ * channel_limit - outstanding_channel)), the channel term only when the
+ * item has a limit for the channel. */
+long long eng_preorder_headroom(const struct oms_preorder_terms *t, long long outstanding,
+                                long long outstanding_channel);
+/* Whether channel c sells from (and publishes the stock of) location code. */
+bool eng_channel_sells_from(const struct oms_channel_view *c, const char *code);
+/* The ATS arithmetic's view of a channel. */
+struct eng_ats_channel eng_ats_channel_of(const struct oms_channel_view *c);
+/* ATS of one sku in channel c; pools (may be NULL) gets pool(l) of each
+ * of in->positions (in->n_positions entries). */
+void eng_ats_of(const struct oms_channel_view *c, const struct oms_ats_inputs *in,
+                long long *pools, struct eng_ats *out);
 
 /* ---- inventory adjustments (inventory.c) ---- */
 /* Validates an adjustment body: location, sku (codes), exactly one of delta
@@ -82,11 +104,19 @@ int eng_adjustment_parse(json_t *in, json_t **out, json_t *errors);
  * Returns 0, or -1 when CASE is used without a case_pack or on overflow. */
 int eng_to_each(long long qty, const char *uom, long long case_pack, long long *each);
 
-/* Evaluates ATS from JSON inputs: channel is the channel object (as the
- * API shows it), inputs one row of repo_ats_inputs. Returns a new object
- * {sku, available_to_sell, on_hand_ats, dropship_ats, preorder_ats,
- *  locations: [{location, pool}]}. */
-json_t *eng_ats_eval(json_t *channel, json_t *inputs);
+/* One re-route a discrepancy needs: take `units` of the sku off fulfillment
+ * fulfillment_id of order order_id. */
+struct eng_shortfall_take {
+  const char *fulfillment_id, *order_id;
+  long long units;
+};
+/* Decides which allocations (repo_open_allocations: the newest first) a
+ * count that found fewer units than are reserved re-routes: only
+ * the units short (short_units), never more than a line holds open. Fills
+ * takes (room for n entries) and returns how many; *moved the units. */
+size_t eng_shortfall_plan(const struct oms_open_allocation *allocs, size_t n,
+                          long long short_units, struct eng_shortfall_take *takes,
+                          long long *moved);
 
 /* ---- routing (routing.c) ----
  * Where each order line is fulfilled from. Pure and deterministic: the same
@@ -218,8 +248,8 @@ void eng_plan_free(struct eng_plan *plan);
 double eng_distance_km(double lat1, double lon1, double lat2, double lon2);
 
 /* ---- order rules (rules.c) ----
- * Business rules checked when an order arrives (API.md "Orders",
- * PUT /v1/order-rules): every matching "hold" rule adds a hold; a matching
+ * Business rules checked when an order arrives (PUT /v1/order-rules,
+ * docs/order-rules.md): every matching "hold" rule adds a hold; a matching
  * "release" rule stops the evaluation; no hold means auto-release. */
 
 /* Validates a PUT /v1/order-rules body (an array, or {"rules":[...]}) and
@@ -227,24 +257,35 @@ double eng_distance_km(double lat1, double lon1, double lat2, double lon2);
  * "rules[0].when.total_gt". */
 int eng_order_rules_parse(json_t *in, json_t **out, json_t *errors);
 
-/* Evaluates normalised rules against a normalised order (eng_order_parse's
- * output: channel, currency, customer, shipping_address, lines[] with sku,
- * quantity, unit_price). prices maps sku -> catalog price (integer).
- * Returns a new array of holds [{"rule","reason","kind"}] where kind is
- * "price_mismatch" when the rule has a price condition that matched, else
- * "order_hold"; empty when the order is released. *released_by (may be
- * NULL) gets the name of the release rule that stopped evaluation
- * (borrowed from rules) or NULL. */
-json_t *eng_order_rules_eval(json_t *rules, json_t *order, json_t *prices,
-                             const char **released_by);
+struct eng_order_rules; /* compiled, lives in the arena it was compiled into */
+/* Compiles a normalised rule list (as eng_order_rules_parse returns it and
+ * the tenant's row stores it; NULL or null: no rules) into arena a. Returns
+ * 0, or -1 when the document is not such a list (a stored document that
+ * fails is a server fault: it was validated when it was stored). */
+int eng_order_rules_compile(json_t *rules, struct oms_arena *a, const struct eng_order_rules **out);
 
-/* ---- orders: capture and lifecycle (orders.c, lifecycle.c) ---- */
+/* Σ quantity × unit_price, saturated at the long long range: an absurd
+ * order still compares greater than any limit. The one definition of an
+ * order's total (rules and the stored total use it). unit_prices gives each
+ * line's price (NULL: the lines' own). */
+long long eng_order_total(const struct oms_order_request *o, const long long *unit_prices);
+
+/* Evaluates rules against order. unit_prices[i] is line i's unit price as
+ * charged, catalog_prices[i] its catalog price (< 0: no catalog price, the
+ * line cannot mismatch). Appends the holds to *holds (in a); returns the
+ * name of the release rule that stopped the evaluation, or NULL. */
+const char *eng_order_rules_eval(const struct eng_order_rules *rules,
+                                 const struct oms_order_request *order,
+                                 const long long *unit_prices, const long long *catalog_prices,
+                                 struct oms_arena *a, oms_new_holds *holds);
+
+/* ---- orders: capture and lifecycle (orders.c, sourcing.c, lifecycle.c) ---- */
 
 /* Validates a POST /v1/orders body. Normalised output: channel,
  * external_id (string or null), currency (or null: the channel's),
- * customer {email,name} or null, shipping_address {line1,line2,city,region,
- * postal_code,country,lat,lon} or null, ship_method (default "standard"),
- * lines [{sku,quantity,unit_price (or null: the catalog price),
+ * customer {email,name} or null, shipping_address {name,line1,line2,city,
+ * region,postal_code,country,phone,lat,lon} or null, ship_method (default
+ * "standard"), lines [{sku,quantity,unit_price (or null: the catalog price),
  * fulfillment ("ship"),pickup_location}], payment {status,amount} or null,
  * ship_complete (false). */
 int eng_order_parse(json_t *in, json_t **out, json_t *errors);
@@ -260,33 +301,46 @@ struct eng_capture_ctx {
   void (*new_id)(char out[37]);
 };
 
+/* A field the client got wrong, in the order it was found. */
+struct eng_field_error {
+  const char *field, *message;
+};
+typedef OMS_VEC(struct eng_field_error) eng_errors;
+
 enum eng_capture_result {
   ENG_CAPTURE_OK = 0,
-  ENG_CAPTURE_INSUFFICIENT, /* *errors lists lines[i].quantity problems */
-  ENG_CAPTURE_INVALID,      /* *errors lists field problems (404-ish: unknown sku etc.) */
+  ENG_CAPTURE_INSUFFICIENT, /* 409: errors name the lines[i].quantity that cannot be sourced */
+  ENG_CAPTURE_UNKNOWN,      /* 404: errors name the channel, skus or stores that do not exist */
+  ENG_CAPTURE_FAULT,        /* our own broken invariant (500): errors say which */
 };
 
-/* Plans a capture from the order (eng_order_parse output) and the inputs
- * read by repo_capture_inputs: applies order rules, routes, decides line
- * outcomes (allocated, preordered, backordered), and builds the write
- * payload for repo_order_capture (order, lines, holds, fulfillments,
- * reservations, supplier takes, pre-order takes, purchase orders,
- * exceptions, events). Returns ENG_CAPTURE_OK with *payload, or another
- * result with *errors (a new array of {field,message}) and *not_found set
- * when the problem is an unknown object (404) rather than stock (409). */
-enum eng_capture_result eng_capture(json_t *order, json_t *inputs,
-                                    const struct eng_capture_ctx *ctx, json_t **payload,
-                                    json_t **errors);
+/* What a capture decides from. */
+struct eng_capture_in {
+  const struct oms_order_request *order;
+  const struct oms_capture_inputs *inputs;
+  const struct eng_rules *routing;           /* the tenant's compiled rules (n = 0: default) */
+  const struct eng_order_rules *order_rules; /* NULL: none */
+  const struct eng_capture_ctx *ctx;
+};
 
-/* The order as GET /v1/orders/{id} shows it, built from a capture payload
- * and what the database decided for it (oms_capture: number, created_at,
- * promise_dates {line: date}, fenced [{fulfillment_id, line, fenced}]).
- * Returns a new object. */
-json_t *eng_capture_reply(json_t *payload, json_t *db);
+/* Plans a capture: applies the order rules, routes, decides each line's
+ * outcome (allocated, pre-ordered within the limits, backordered when the
+ * rule allows it) and fills *out, the write of repo_order_capture. Every
+ * value lives in arena a. Returns ENG_CAPTURE_OK, or a refusal with *errors. */
+enum eng_capture_result eng_capture(const struct eng_capture_in *in, struct oms_arena *a,
+                                    struct oms_capture *out, eng_errors *errors);
 
-/* Routes an order without deciding anything: returns the decision and its
- * explanation (new reference), or NULL with *errors (unknown objects). */
-json_t *eng_simulate(json_t *order, json_t *inputs, json_t **errors);
+/* Routes an order without deciding anything: *decision_json gets the
+ * decision and its explanation (JSON text in a). Returns ENG_CAPTURE_OK or
+ * ENG_CAPTURE_UNKNOWN with *errors. */
+enum eng_capture_result eng_simulate(const struct eng_capture_in *in, struct oms_arena *a,
+                                     const char **decision_json, eng_errors *errors);
+
+/* The order a capture created, as GET shows it, from the decision c, the
+ * request and what the database decided (in arena a). */
+void eng_captured_order(const struct oms_capture *c, const struct oms_order_request *req,
+                        const struct oms_capture_result *db, struct oms_arena *a,
+                        struct oms_order *out);
 
 /* Line status from its quantities (one place for the whole lifecycle). */
 struct eng_line_qty {
@@ -294,47 +348,86 @@ struct eng_line_qty {
       preordered, exception;
   bool pickup;
 };
-const char *eng_line_status(const struct eng_line_qty *q, bool held);
+enum oms_status eng_line_status(const struct eng_line_qty *q, bool held);
 /* Order status from its line statuses. */
-const char *eng_order_status(const char *const *line_statuses, size_t n, bool held,
-                             bool ship_complete);
+enum oms_status eng_order_status(const enum oms_status *line_statuses, size_t n, bool held,
+                                 bool ship_complete);
+/* The status of work sent to sources (new fulfillments, and pending ones
+ * when an order changes): pending while the order is held or ships complete
+ * with units still waiting, else released. The one owner of that rule. */
+enum oms_fstatus eng_work_status(bool held, bool ship_complete, bool units_waiting);
 
-/* ---- changes to captured orders (actions.c) ----
- * Each takes the order as GET /v1/orders/{id} shows it (its row locked by
- * the caller), computes the change, and returns OMS_OK with *change (the
- * payload of repo_order_apply), or an error (OMS_ERR_INVALID_STATE,
- * OMS_ERR_VALIDATION, OMS_ERR_NOT_FOUND) with a message in detail. */
+/* ---- changes to captured orders (actions.c, steps.c) ----
+ * Each takes the order (its row locked by the caller), computes the change,
+ * and returns OMS_OK with *change filled (the write of repo_order_apply), or
+ * a refusal (OMS_ERR_INVALID_STATE, OMS_ERR_VALIDATION, OMS_ERR_NOT_FOUND)
+ * with a message in a->detail naming a->field. Nothing is written on a
+ * refusal. Every value of the change lives in a->arena. */
 struct eng_act {
   const char *actor;                 /* who: key id or "system" */
   void (*new_id)(char out[37]);
+  struct oms_arena *arena;           /* where the change is built */
+  /* for changes that route units again (re-route, rejects, shortfalls):
+   * the capture inputs of the order's skus and the tenant's rules */
+  const struct oms_capture_inputs *inputs;
+  const struct eng_rules *routing;
   char detail[256];                  /* the reason an action is refused */
   char field[64];                    /* the field it concerns ("" if none) */
 };
 
-enum oms_err eng_act_hold(struct eng_act *a, json_t *order, const char *reason, json_t **change);
-enum oms_err eng_act_release(struct eng_act *a, json_t *order, json_t **change);
-/* lines: [{line, quantity}] (quantity optional: all that can be) or NULL for the whole order. */
-enum oms_err eng_act_cancel(struct eng_act *a, json_t *order, json_t *lines, const char *reason,
-                            json_t **change);
-/* Routes again every unit not shipped (inputs from repo_capture_inputs). */
-enum oms_err eng_act_reroute(struct eng_act *a, json_t *order, json_t *inputs, json_t **change);
+enum oms_err eng_act_hold(struct eng_act *a, const struct oms_order *order, const char *reason,
+                          struct oms_change *change);
+enum oms_err eng_act_release(struct eng_act *a, const struct oms_order *order,
+                             struct oms_change *change);
 
-/* Fulfillment steps (API.md "Fulfillment"). fid names the fulfillment;
- * body is the validated request (reject: reason + lines; ship: carrier,
- * tracking_number, lines; lines [{sku, quantity}] or absent for all). */
+/* A line to cancel: by number (line > 0) or else the first open line of sku;
+ * quantity < 0: every unit that can be. */
+struct eng_cancel_line {
+  int line;
+  const char *sku;
+  long long quantity;
+};
+/* lines NULL (n 0): the whole order. */
+enum oms_err eng_act_cancel(struct eng_act *a, const struct oms_order *order,
+                            const struct eng_cancel_line *lines, size_t n, const char *reason,
+                            struct oms_change *change);
+/* Routes again every unit not shipped (needs a->inputs and a->routing). */
+enum oms_err eng_act_reroute(struct eng_act *a, const struct oms_order *order,
+                             struct oms_change *change);
+
+/* Fulfillment steps (docs/openapi.yaml, "Fulfillment"). */
 enum eng_fstep { ENG_F_ACCEPT, ENG_F_REJECT, ENG_F_SHIP, ENG_F_READY, ENG_F_PICKED_UP,
                  ENG_F_DELIVERED };
-enum oms_err eng_act_fulfillment(struct eng_act *a, json_t *order, const char *fid,
-                                 enum eng_fstep step, json_t *body, json_t *inputs,
-                                 json_t **change);
-/* A supplier's acknowledgement of its purchase order (fulfillment fid):
- * lines [{sku, status: accepted|rejected|backordered}]; rejected units are
- * routed elsewhere, backordered ones stay with the supplier. */
-enum oms_err eng_act_po_ack(struct eng_act *a, json_t *order, const char *fid, json_t *lines,
-                            json_t *inputs, json_t **change);
+/* Units named by a request: sku and quantity. */
+struct eng_units {
+  const char *sku;
+  long long quantity;
+};
+/* The validated body of a step: reject (reason, lines), ship (carrier,
+ * tracking_number, lines); has_lines false: every open unit. */
+struct eng_step_body {
+  const char *reason, *carrier, *tracking_number; /* or NULL */
+  bool has_lines;
+  const struct eng_units *lines;
+  size_t n_lines;
+};
+/* One step on fulfillment fid (a reject needs a->inputs and a->routing). */
+enum oms_err eng_act_fulfillment(struct eng_act *a, const struct oms_order *order,
+                                 const char *fid, enum eng_fstep step,
+                                 const struct eng_step_body *body, struct oms_change *change);
+/* A supplier's acknowledgement of its purchase order (fulfillment fid),
+ * line by sku; rejected units are routed elsewhere, backordered ones stay
+ * with the supplier. */
+struct eng_ack_line {
+  const char *sku;
+  enum oms_po_line_status status;
+};
+enum oms_err eng_act_po_ack(struct eng_act *a, const struct oms_order *order, const char *fid,
+                            const struct eng_ack_line *lines, size_t n,
+                            struct oms_change *change);
 /* Takes `units` units of sku off the fulfillment fid (a count found them
  * missing) and routes them again elsewhere. */
-enum oms_err eng_act_shortfall(struct eng_act *a, json_t *order, const char *fid, const char *sku,
-                               long long units, json_t *inputs, json_t **change);
+enum oms_err eng_act_shortfall(struct eng_act *a, const struct oms_order *order, const char *fid,
+                               const char *sku, long long units, struct oms_change *change);
 
 #endif

@@ -152,6 +152,44 @@ bool http_authenticate(struct http_request *r, const char *admin_token);
  * it against the route: false (403 set) when the role may not call it. */
 bool http_authorize(struct http_request *r, const char *role);
 
+/* ---- the action runner (act.c) ---- */
+/* One change to a captured order: run decides it from the locked order
+ * (a->inputs and a->routing are set when routes is true: the change may
+ * route units again). */
+struct http_action {
+  const char *order_id;
+  bool routes;
+  const char *actor; /* NULL: the caller's key */
+  enum oms_err (*run)(struct eng_act *a, const struct oms_order *order, void *cls,
+                      struct oms_change *change);
+  void *cls;
+};
+/* Locks the order, runs the engine and applies its change. Returns 1 with
+ * *after (may be NULL) the order after the change as clients see it
+ * (caller decrefs); 0 when the engine refused (the 4xx it maps to is set)
+ * or there is no such order (404 naming not_found_field); <0 when the
+ * database failed (reply set). */
+int http_run_action(struct http_request *r, struct repo_tx *tx, const struct http_action *act,
+                    const char *not_found_field, json_t **after);
+/* Compiles the tenant's stored rule documents; false (500 set, cause
+ * logged) when one does not compile: it was validated when stored, so that
+ * is our fault, not the client's. */
+bool http_compile_routing(struct http_request *r, json_t *doc, struct eng_rules *out);
+bool http_compile_order_rules(struct http_request *r, json_t *doc, struct oms_arena *a,
+                              const struct eng_order_rules **out);
+/* Reads the capture inputs of skus (and pickup stores) in channel and
+ * compiles the tenant's routing rules; false with the reply set. */
+struct repo_rule_docs;
+bool http_read_inputs(struct http_request *r, struct repo_tx *tx, const char *channel,
+                      json_t *skus, json_t *pickups, const char *external_id,
+                      struct oms_arena *a, struct oms_capture_inputs *in,
+                      struct repo_rule_docs *docs, struct eng_rules *routing);
+/* The distinct skus and the pickup stores of an order request (arrays of
+ * strings, appended to). */
+void http_order_skus(const struct oms_order_request *o, json_t *skus, json_t *pickups);
+/* Replies with an engine refusal (its status, detail and field). */
+void http_fail_refusal(struct http_request *r, enum oms_err e, const struct eng_act *a);
+
 /* ---- idempotent transactional dispatch (dispatch.c) ---- */
 void http_dispatch(struct http_request *r);
 
@@ -216,8 +254,6 @@ void http_post_orders_ID_hold(struct http_request *r, struct repo_tx *tx);
 void http_post_orders_ID_release(struct http_request *r, struct repo_tx *tx);
 void http_post_orders_ID_cancel(struct http_request *r, struct repo_tx *tx);
 void http_post_orders_ID_reroute(struct http_request *r, struct repo_tx *tx);
-/* The capture inputs for an order's skus (re-routes): h_order_actions.c. */
-json_t *http_reroute_inputs(struct http_request *r, struct repo_tx *tx, json_t *order);
 void http_get_fulfillments(struct http_request *r, struct repo_tx *tx);
 void http_get_fulfillments_ID(struct http_request *r, struct repo_tx *tx);
 void http_post_fulfillments_ID_accept(struct http_request *r, struct repo_tx *tx);
@@ -230,11 +266,14 @@ void http_get_purchase_orders(struct http_request *r, struct repo_tx *tx);
 void http_get_purchase_orders_ID(struct http_request *r, struct repo_tx *tx);
 void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct repo_tx *tx);
 void http_post_purchase_orders_ID_ship(struct http_request *r, struct repo_tx *tx);
-/* One fulfillment step (h_fulfillments.c), shared with purchase orders. */
-
+/* One fulfillment step (h_fulfillments.c), shared with purchase orders:
+ * body (may be NULL) is the validated request. Replies with the
+ * fulfillment. */
 void http_fulfillment_step(struct http_request *r, struct repo_tx *tx, const char *fid,
-                           enum eng_fstep step, json_t *body, bool reply_order);
-const struct js_field *http_ship_spec(void);
+                           enum eng_fstep step, const struct eng_step_body *body);
+/* The ship body (carrier, tracking_number, lines) as the engine takes it,
+ * in arena a; NULL when the body fails its spec (400 set). */
+const struct eng_step_body *http_ship_body(struct http_request *r, struct oms_arena *a);
 void http_put_routing_rules(struct http_request *r, struct repo_tx *tx);
 void http_get_routing_rules(struct http_request *r, struct repo_tx *tx);
 void http_post_routing_simulate(struct http_request *r, struct repo_tx *tx);

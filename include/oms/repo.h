@@ -2,13 +2,18 @@
  * db.c owns connections, prepared statements and the transaction runner;
  * repo_<aggregate>.c hold the queries of one aggregate each. Every call that
  * reads or writes tenant data takes the transaction, which carries the
- * tenant (and PostgreSQL row-level security keys on it too). */
+ * tenant (and PostgreSQL row-level security keys on it too).
+ *
+ * What the engine reads and decides crosses this interface as the typed
+ * values of oms/model.h (converted by rows_*.c, once); documents clients see
+ * (orders, fulfillments) come back as JSON built by rows_write.c. */
 #ifndef OMS_REPO_H
 #define OMS_REPO_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include "oms/model.h"
 
 struct repo_db;  /* the pool */
 struct repo_tx;  /* one connection inside BEGIN .. COMMIT */
@@ -173,14 +178,16 @@ int repo_ledger_list(struct repo_tx *tx, const char *sku, const char *location, 
                      int limit, json_t **out, json_t **cursors);
 
 /* ---- availability (repo_inventory.c) ---- */
-/* One object per existing sku of skus (array of strings), in sku order:
- * the inputs of eng_ats_compute (see oms_ats_inputs in migrations/0002). */
-int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t **rows);
-/* The channel (as repo_channel_get shows it, or NULL when unknown) and the
- * ATS inputs of skus in it, in one round trip. Returns 1, 0 (no such
- * channel) or <0. */
+/* The ATS inputs of every existing sku of skus (array of strings) in
+ * channel, in sku order, into arena a (*n entries; see oms_ats_inputs in
+ * migrations/). Returns rows (>= 0) or <0. */
+int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, struct oms_arena *a,
+                    struct oms_ats_inputs **out, size_t *n);
+/* The channel and the ATS inputs of skus in it, in one round trip. Returns
+ * 1, 0 (no such channel) or <0. */
 int repo_availability_inputs(struct repo_tx *tx, const char *channel, json_t *skus,
-                             json_t **channel_out, json_t **rows);
+                             struct oms_arena *a, struct oms_channel_view *channel_out,
+                             struct oms_ats_inputs **out, size_t *n);
 /* Skus whose ATS may have changed since `since` (RFC 3339; NULL: all), after
  * the sku `after` (NULL: from the start), at most limit; *skus an array. */
 int repo_ats_changed(struct repo_tx *tx, const char *channel, const char *since,
@@ -201,24 +208,39 @@ int repo_exception_resolve(struct repo_tx *tx, const char *id, const char *note,
 
 /* ---- orders (repo_orders.c) ---- */
 
-/* The inputs of eng_capture in one round trip (oms_capture_inputs). */
+/* The tenant's stored rule documents (each a new reference or NULL). */
+struct repo_rule_docs {
+  json_t *routing, *order;
+};
+/* Everything capture (and a re-route) decides from, for the skus and named
+ * pickup stores of an order in channel, in one round trip
+ * (oms_capture_inputs), into arena a; *rules gets the tenant's rule
+ * documents (caller decrefs). Returns 1 or <0. */
 int repo_capture_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t *pickups,
-                        const char *external_id, json_t **out);
-/* Writes a capture payload (oms_capture). Returns 1 with *out the order, or
- * {"duplicate": id} when (channel, external_id) exists; REPO_SOFT when the
- * stock moved (the dispatcher re-runs the request). */
-int repo_order_capture(struct repo_tx *tx, json_t *payload, const char *created_by, json_t **out);
-/* Reads an order; created_by non-NULL restricts to orders that key created. */
+                        const char *external_id, struct oms_arena *a,
+                        struct oms_capture_inputs *out, struct repo_rule_docs *rules);
+/* Writes a capture (oms_capture). Returns 1 with *out what the database
+ * decided (out->duplicate_id set when (channel, external_id) exists), or
+ * REPO_SOFT when the stock moved (the dispatcher re-runs the request). */
+int repo_order_capture(struct repo_tx *tx, const struct oms_capture *c,
+                       const struct oms_order_request *req, const char *created_by,
+                       struct oms_arena *a, struct oms_capture_result *out);
+/* An order as clients see it; created_by non-NULL restricts to orders that
+ * key created. */
 int repo_order_get(struct repo_tx *tx, const char *id, const char *created_by, json_t **out);
 int repo_order_list(struct repo_tx *tx, const char *status, const char *channel,
                     const char *created_after, const char *created_by, long long after,
                     int limit, json_t **out, json_t **cursors);
 int repo_order_events(struct repo_tx *tx, const char *order_id, long long after, int limit,
                       json_t **out, json_t **cursors);
-/* Reads an order and locks its row for a change (FOR UPDATE). */
-int repo_order_lock(struct repo_tx *tx, const char *id, json_t **out);
-/* Applies a change computed by the engine (oms_order_apply); *out the order. */
-int repo_order_apply(struct repo_tx *tx, json_t *change, json_t **out);
+/* Reads an order into arena a and locks its row for a change (FOR UPDATE).
+ * Returns 1, 0 (no such order) or <0. */
+int repo_order_lock(struct repo_tx *tx, const char *id, struct oms_arena *a,
+                    struct oms_order *out);
+/* Applies a change computed by the engine to the locked order
+ * (oms_order_apply); *out the order after it, as clients see it. */
+int repo_order_apply(struct repo_tx *tx, const struct oms_change *change,
+                     const struct oms_order *order, json_t **out);
 /* ---- fulfillments and purchase orders (repo_fulfillments.c) ---- */
 int repo_fulfillment_get(struct repo_tx *tx, const char *id, json_t **out);
 /* The order a fulfillment belongs to (37 bytes). 1 found, 0 none. */
@@ -229,10 +251,10 @@ int repo_fulfillment_list(struct repo_tx *tx, const char *location, const char *
 int repo_po_get(struct repo_tx *tx, const char *id, json_t **out);
 int repo_po_list(struct repo_tx *tx, const char *supplier, const char *status, long long after,
                  int limit, json_t **out, json_t **cursors);
-/* Open fulfillment lines holding units of sku at a location, newest first:
- * [{fulfillment_id, order_id, open}] (for re-routing a discrepancy). */
+/* Open fulfillment lines holding units of sku at a location, newest first,
+ * into arena a (*n entries). */
 int repo_open_allocations(struct repo_tx *tx, const char *location, const char *sku,
-                          json_t **out);
+                          struct oms_arena *a, struct oms_open_allocation **out, size_t *n);
 
 /* Resolves a tracking token to its tenant and order (operator scope). */
 int repo_track_lookup(struct repo_db *db, const char *token, char tenant_id[37],

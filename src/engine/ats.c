@@ -1,6 +1,8 @@
 /* ats.c: available-to-sell per channel (docs/availability.md has worked
- * examples). Pure arithmetic over positions the repository read. */
-#include <stdlib.h>
+ * examples), and the rules it shares with capture: what a channel may
+ * reserve at a location, pre-order headroom, which locations a channel sells
+ * from. Pure arithmetic over positions the repository read. */
+#include <string.h>
 #include "oms/engine.h"
 
 static long long max0(long long v)
@@ -8,6 +10,8 @@ static long long max0(long long v)
   return v > 0 ? v : 0;
 }
 
+/* The guard that re-checks this in the database is oms_reservable() in
+ * migrations/0005_rule_owners.sql; a test holds the two to the same answers. */
 long long eng_ats_reservable(const struct eng_ats_channel *c, const struct eng_ats_position *p)
 {
   return max0(p->on_hand - p->reserved - c->safety_stock - p->fenced_other);
@@ -18,6 +22,25 @@ long long eng_ats_pool(const struct eng_ats_channel *c, const struct eng_ats_pos
   if (!p->active || !p->ship || !p->in_channel)
     return 0;
   return eng_ats_reservable(c, p);
+}
+
+long long eng_preorder_headroom(const struct oms_preorder_terms *t, long long outstanding,
+                                long long outstanding_channel)
+{
+  long long headroom = t->limit - outstanding;
+  if (t->channel_limit >= 0 && t->channel_limit - outstanding_channel < headroom)
+    headroom = t->channel_limit - outstanding_channel;
+  return max0(headroom);
+}
+
+bool eng_channel_sells_from(const struct oms_channel_view *c, const char *code)
+{
+  if (c->all_locations)
+    return true;
+  for (size_t i = 0; i < c->n_locations; i++)
+    if (strcmp(c->locations[i], code) == 0)
+      return true;
+  return false;
 }
 
 void eng_ats_compute(const struct eng_ats_channel *c, const struct eng_ats_item *item,
@@ -37,64 +60,53 @@ void eng_ats_compute(const struct eng_ats_channel *c, const struct eng_ats_item 
 
   out->preorder_ats = 0;
   if (c->preorders && item->preorder_enabled) {
-    long long headroom = item->preorder_limit - item->outstanding;
-    if (item->channel_limit >= 0) {
-      long long ch = item->channel_limit - item->outstanding_channel;
-      if (ch < headroom)
-        headroom = ch;
-    }
-    out->preorder_ats = max0(headroom);
+    struct oms_preorder_terms t = {.enabled = true,
+                                   .limit = item->preorder_limit,
+                                   .channel_limit = item->channel_limit};
+    out->preorder_ats = eng_preorder_headroom(&t, item->outstanding, item->outstanding_channel);
   }
   out->available_to_sell = out->on_hand_ats + out->dropship_ats + out->preorder_ats;
 }
 
-static long long jint(json_t *o, const char *k, long long def)
+struct eng_ats_channel eng_ats_channel_of(const struct oms_channel_view *c)
 {
-  json_t *v = json_object_get(o, k);
-  return json_is_integer(v) ? (long long)json_integer_value(v) : def;
+  return (struct eng_ats_channel){
+      .safety_stock = c->safety_stock,
+      .percent = c->percent,
+      .max_per_sku = c->max_per_sku,
+      .dropship = c->dropship,
+      .preorders = c->preorders,
+  };
 }
 
-json_t *eng_ats_eval(json_t *channel, json_t *inputs)
+void eng_ats_of(const struct oms_channel_view *c, const struct oms_ats_inputs *in,
+                long long *pools, struct eng_ats *out)
 {
-  struct eng_ats_channel c = {
-      .safety_stock = jint(channel, "safety_stock", 0),
-      .percent = (int)jint(channel, "percent", 100),
-      .max_per_sku = jint(channel, "max_per_sku", -1),
-      .dropship = json_is_true(json_object_get(channel, "dropship")),
-      .preorders = json_is_true(json_object_get(channel, "preorders")),
-  };
+  struct eng_ats_channel ch = eng_ats_channel_of(c);
   struct eng_ats_item item = {
-      .dropship = json_is_true(json_object_get(inputs, "dropship")),
-      .supplier_available = jint(inputs, "supplier_available", 0),
-      .preorder_enabled = json_is_true(json_object_get(inputs, "preorder_enabled")),
-      .preorder_limit = jint(inputs, "preorder_limit", 0),
-      .channel_limit = jint(inputs, "channel_limit", -1),
-      .outstanding = jint(inputs, "outstanding", 0),
-      .outstanding_channel = jint(inputs, "outstanding_channel", 0),
+      .dropship = in->dropship,
+      .supplier_available = in->supplier_available,
+      .preorder_enabled = in->preorder.enabled,
+      .preorder_limit = in->preorder.limit,
+      .channel_limit = in->preorder.channel_limit,
+      .outstanding = in->outstanding,
+      .outstanding_channel = in->outstanding_channel,
   };
-  json_t *positions = json_object_get(inputs, "positions");
-  size_t n = json_array_size(positions), i;
-  struct eng_ats_position *pos = oms_calloc(n ? n : 1, sizeof *pos);
-  json_t *p, *locs = json_array();
-  json_array_foreach(positions, i, p)
-  {
+  struct eng_ats_position *pos = oms_calloc(in->n_positions, sizeof *pos);
+  for (size_t i = 0; i < in->n_positions; i++) {
+    const struct oms_ats_location *p = &in->positions[i];
     pos[i] = (struct eng_ats_position){
-        .on_hand = jint(p, "on_hand", 0),
-        .reserved = jint(p, "reserved", 0),
-        .fenced_this = jint(p, "fenced_this", 0),
-        .fenced_other = jint(p, "fenced_other", 0),
-        .active = json_is_true(json_object_get(p, "active")),
-        .ship = json_is_true(json_object_get(p, "ship")),
-        .in_channel = json_is_true(json_object_get(p, "in_channel")),
+        .on_hand = p->on_hand,
+        .reserved = p->reserved,
+        .fenced_this = p->fenced_this,
+        .fenced_other = p->fenced_other,
+        .active = p->active,
+        .ship = p->ship,
+        .in_channel = eng_channel_sells_from(c, p->location),
     };
-    json_array_append_new(locs, json_pack("{s:O,s:I}", "location", json_object_get(p, "location"),
-                                          "pool", (json_int_t)eng_ats_pool(&c, &pos[i])));
+    if (pools)
+      pools[i] = eng_ats_pool(&ch, &pos[i]);
   }
-  struct eng_ats a;
-  eng_ats_compute(&c, &item, pos, n, &a);
+  eng_ats_compute(&ch, &item, pos, in->n_positions, out);
   free(pos);
-  return json_pack("{s:O,s:I,s:I,s:I,s:I,s:o}", "sku", json_object_get(inputs, "sku"),
-                   "available_to_sell", (json_int_t)a.available_to_sell, "on_hand_ats",
-                   (json_int_t)a.on_hand_ats, "dropship_ats", (json_int_t)a.dropship_ats,
-                   "preorder_ats", (json_int_t)a.preorder_ats, "locations", locs);
 }

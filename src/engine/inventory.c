@@ -49,3 +49,22 @@ int eng_to_each(long long qty, const char *uom, long long case_pack, long long *
     return -1;
   return 0;
 }
+
+size_t eng_shortfall_plan(const struct oms_open_allocation *allocs, size_t n,
+                          long long short_units, struct eng_shortfall_take *takes,
+                          long long *moved)
+{
+  size_t k = 0;
+  *moved = 0;
+  for (size_t i = 0; i < n && *moved < short_units; i++) {
+    long long left = short_units - *moved;
+    long long take = allocs[i].open < left ? allocs[i].open : left;
+    if (take <= 0)
+      continue;
+    takes[k++] = (struct eng_shortfall_take){.fulfillment_id = allocs[i].fulfillment_id,
+                                             .order_id = allocs[i].order_id,
+                                             .units = take};
+    *moved += take;
+  }
+  return k;
+}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "oms/common.h"
 #include "oms/engine.h"
+#include "oms/model.h"
 
 #define I64MAX 0x7fffffffffffffffLL
 #define I64MIN (-I64MAX - 1)
@@ -223,171 +224,35 @@ static int check_domains(json_t *v, const char *path, json_t *errors)
   return check_list(v, path, LIST_MAX, check_domain_elem, errors);
 }
 
-/* ---- evaluation of conditions ---- */
+/* A condition: its checker, and the compiler that stores its value in a
+ * compiled rule. */
+struct compiled_rule;
+typedef bool (*compile_fn)(json_t *v, struct oms_arena *a, struct compiled_rule *r);
 
-/* What evaluation needs of an order, computed once per evaluation. */
-struct facts {
-  json_t *order, *prices;
-  long long total; /* saturated at the long long range */
-  const char *channel, *ship_method, *country, *email_domain;
-};
-
-typedef bool (*match_fn)(json_t *cond, const struct facts *f);
-
-/* v is the value itself or an array of accepted values. */
-static bool one_of(json_t *cond, const char *v)
-{
-  size_t i;
-  json_t *e;
-  if (!v)
-    return false;
-  if (json_is_string(cond))
-    return strcmp(json_string_value(cond), v) == 0;
-  json_array_foreach(cond, i, e)
-  {
-    if (json_is_string(e) && strcmp(json_string_value(e), v) == 0)
-      return true;
-  }
-  return false;
-}
-
-static bool match_total_gt(json_t *cond, const struct facts *f)
-{
-  return f->total > json_integer_value(cond);
-}
-
-static bool match_total_lt(json_t *cond, const struct facts *f)
-{
-  return f->total < json_integer_value(cond);
-}
-
-static bool match_channel(json_t *cond, const struct facts *f)
-{
-  return one_of(cond, f->channel);
-}
-
-static bool match_ship_method(json_t *cond, const struct facts *f)
-{
-  return one_of(cond, f->ship_method);
-}
-
-static bool country_listed(json_t *cond, const char *country)
-{
-  size_t i;
-  json_t *e;
-  json_array_foreach(cond, i, e)
-  {
-    if (json_is_string(e) && ascii_eq_nocase(json_string_value(e), country))
-      return true;
-  }
-  return false;
-}
-
-/* No country: not in any list. So country_in fails and country_not_in
- * holds (a "ship only to US/CA" hold must catch an order without one). */
-static bool match_country_in(json_t *cond, const struct facts *f)
-{
-  return f->country && country_listed(cond, f->country);
-}
-
-static bool match_country_not_in(json_t *cond, const struct facts *f)
-{
-  return !f->country || !country_listed(cond, f->country);
-}
-
-/* A line mismatches when |unit_price - price| / price * 100 > pct, written
- * as |unit_price - price| * 100 > pct * price so that no division rounds a
- * boundary case (5% of 100 is exactly 5: no mismatch). Long double holds
- * the products of any two 63-bit integers without overflow. A catalog
- * price of 0 makes any non-zero unit price a mismatch; a sku without a
- * catalog price cannot mismatch. */
-static bool match_price(json_t *cond, const struct facts *f)
-{
-  long double pct = (long double)json_number_value(cond);
-  json_t *lines = json_object_get(f->order, "lines");
-  size_t i;
-  json_t *line;
-  json_array_foreach(lines, i, line)
-  {
-    json_t *sku = json_object_get(line, "sku");
-    json_t *up = json_object_get(line, "unit_price");
-    json_t *cp = json_is_string(sku) ? json_object_get(f->prices, json_string_value(sku)) : NULL;
-    if (!json_is_integer(up) || !json_is_integer(cp))
-      continue;
-    long double unit = (long double)json_integer_value(up);
-    long double price = (long double)json_integer_value(cp);
-    long double diff = unit > price ? unit - price : price - unit;
-    if (price == 0) {
-      if (unit != 0)
-        return true;
-    } else if (diff * 100 > pct * (price < 0 ? -price : price)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/* Absent, null and "" count as missing. Paths walk objects only: a step
- * through anything else (an array, a string) finds nothing. */
-static bool path_missing(json_t *order, const char *path)
-{
-  char seg[PATH_MAX_LEN + 1];
-  json_t *v = order;
-  const char *p = path;
-  for (;;) {
-    size_t n = strcspn(p, ".");
-    if (n == 0 || n > PATH_MAX_LEN || !json_is_object(v))
-      return true;
-    memcpy(seg, p, n);
-    seg[n] = '\0';
-    v = json_object_get(v, seg);
-    if (p[n] == '\0')
-      break;
-    p += n + 1;
-  }
-  return !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0);
-}
-
-static bool match_missing(json_t *cond, const struct facts *f)
-{
-  size_t i;
-  json_t *e;
-  json_array_foreach(cond, i, e)
-  {
-    if (json_is_string(e) && path_missing(f->order, json_string_value(e)))
-      return true;
-  }
-  return false;
-}
-
-static bool match_email_domain(json_t *cond, const struct facts *f)
-{
-  size_t i;
-  json_t *e;
-  if (!f->email_domain || !*f->email_domain)
-    return false;
-  json_array_foreach(cond, i, e)
-  {
-    if (json_is_string(e) && ascii_eq_nocase(json_string_value(e), f->email_domain))
-      return true;
-  }
-  return false;
-}
+static bool compile_total_gt(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_total_lt(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_channel(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_country_in(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_country_not_in(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_ship_method(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_price(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_missing(json_t *v, struct oms_arena *a, struct compiled_rule *r);
+static bool compile_domains(json_t *v, struct oms_arena *a, struct compiled_rule *r);
 
 static const struct cond {
   const char *key;
   elem_fn check;
-  match_fn match;
+  compile_fn compile;
 } conds[] = {
-    {"total_gt", check_total, match_total_gt},
-    {"total_lt", check_total, match_total_lt},
-    {"channel", check_channel, match_channel},
-    {"country_in", check_countries, match_country_in},
-    {"country_not_in", check_countries, match_country_not_in},
-    {"ship_method", check_ship_method, match_ship_method},
-    {"price_mismatch_pct_gt", check_pct, match_price},
-    {"missing", check_missing, match_missing},
-    {"email_domain_in", check_domains, match_email_domain},
+    {"total_gt", check_total, compile_total_gt},
+    {"total_lt", check_total, compile_total_lt},
+    {"channel", check_channel, compile_channel},
+    {"country_in", check_countries, compile_country_in},
+    {"country_not_in", check_countries, compile_country_not_in},
+    {"ship_method", check_ship_method, compile_ship_method},
+    {"price_mismatch_pct_gt", check_pct, compile_price},
+    {"missing", check_missing, compile_missing},
+    {"email_domain_in", check_domains, compile_domains},
 };
 
 static const struct cond *cond_find(const char *key)
@@ -528,22 +393,280 @@ int eng_order_rules_parse(json_t *in, json_t **out, json_t *errors)
   return 0;
 }
 
+/* ---- compiled rules ---- */
+
+/* A list condition: present, with its values. */
+struct str_list {
+  bool present;
+  const char **v;
+  size_t n;
+};
+
+struct compiled_rule {
+  const char *name, *reason;
+  bool release;         /* action "release", else "hold" */
+  bool never;           /* not a normalised rule: never matches */
+  bool has_total_gt, has_total_lt, has_price;
+  long long total_gt, total_lt;
+  double price_pct;
+  struct str_list channels, ship_methods, country_in, country_not_in, missing, domains;
+};
+
+struct eng_order_rules {
+  struct compiled_rule *rules;
+  size_t n;
+};
+
+/* One string or an array of strings; non-strings are skipped. */
+static bool compile_list(json_t *v, struct oms_arena *a, struct str_list *out)
+{
+  size_t n = json_is_array(v) ? json_array_size(v) : 1, i;
+  json_t *e;
+  out->present = true;
+  out->v = oms_arena_alloc(a, n * sizeof *out->v + 1);
+  if (json_is_string(v)) {
+    out->v[out->n++] = oms_arena_strdup(a, json_string_value(v));
+    return true;
+  }
+  json_array_foreach(v, i, e) if (json_is_string(e)) out->v[out->n++] =
+      oms_arena_strdup(a, json_string_value(e));
+  return json_is_array(v);
+}
+
+static bool compile_total_gt(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  (void)a;
+  r->has_total_gt = true;
+  r->total_gt = json_integer_value(v);
+  return json_is_integer(v);
+}
+
+static bool compile_total_lt(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  (void)a;
+  r->has_total_lt = true;
+  r->total_lt = json_integer_value(v);
+  return json_is_integer(v);
+}
+
+static bool compile_channel(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  return compile_list(v, a, &r->channels);
+}
+
+static bool compile_ship_method(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  return compile_list(v, a, &r->ship_methods);
+}
+
+static bool compile_country_in(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  return json_is_array(v) && compile_list(v, a, &r->country_in);
+}
+
+static bool compile_country_not_in(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  return json_is_array(v) && compile_list(v, a, &r->country_not_in);
+}
+
+static bool compile_price(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  (void)a;
+  r->has_price = true;
+  r->price_pct = json_number_value(v);
+  return json_is_number(v);
+}
+
+static bool compile_missing(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  return json_is_array(v) && compile_list(v, a, &r->missing);
+}
+
+static bool compile_domains(json_t *v, struct oms_arena *a, struct compiled_rule *r)
+{
+  return json_is_array(v) && compile_list(v, a, &r->domains);
+}
+
+/* A rule that is not in the normalised shape never matches: a condition
+ * silently dropped would make it match every order. */
+static void compile_rule(json_t *rule, struct oms_arena *a, struct compiled_rule *r)
+{
+  json_t *when = json_object_get(rule, "when");
+  const char *action = json_string_value(json_object_get(rule, "action"));
+  const char *key;
+  json_t *v;
+  r->name = oms_arena_strdup(a, json_string_value(json_object_get(rule, "name")));
+  r->reason = oms_arena_strdup(a, json_string_value(json_object_get(rule, "reason")));
+  r->release = action && strcmp(action, "release") == 0;
+  r->never = !r->name || !action || (!r->release && strcmp(action, "hold") != 0) ||
+             (when && !json_is_object(when));
+  json_object_foreach(when, key, v)
+  {
+    const struct cond *c = cond_find(key);
+    if (!c || !c->compile(v, a, r))
+      r->never = true;
+  }
+}
+
+int eng_order_rules_compile(json_t *rules, struct oms_arena *a, const struct eng_order_rules **out)
+{
+  struct eng_order_rules *r = oms_arena_alloc(a, sizeof *r);
+  *out = r;
+  if (!rules || json_is_null(rules))
+    return 0;
+  if (!json_is_array(rules))
+    return -1;
+  r->rules = oms_arena_alloc(a, (json_array_size(rules) + 1) * sizeof *r->rules);
+  size_t i;
+  json_t *rule;
+  json_array_foreach(rules, i, rule)
+  {
+    if (!json_is_object(rule))
+      return -1;
+    compile_rule(rule, a, &r->rules[r->n++]);
+  }
+  return 0;
+}
+
 /* ---- evaluation ---- */
 
-/* Σ quantity × unit_price, saturated: an absurd order must still compare
- * greater than any limit rather than wrap around to a small total. */
-static long long order_total(json_t *order)
+/* What evaluation needs of an order, computed once per evaluation. */
+struct facts {
+  const struct oms_order_request *order;
+  const long long *unit_prices, *catalog_prices;
+  long long total; /* saturated at the long long range */
+  const char *channel, *ship_method, *country, *email_domain;
+};
+
+static bool listed(const struct str_list *l, const char *v, bool nocase)
+{
+  for (size_t i = 0; v && i < l->n; i++)
+    if (nocase ? ascii_eq_nocase(l->v[i], v) : strcmp(l->v[i], v) == 0)
+      return true;
+  return false;
+}
+
+/* A line mismatches when |unit_price - price| / price * 100 > pct, written
+ * as |unit_price - price| * 100 > pct * price so that no division rounds a
+ * boundary case (5% of 100 is exactly 5: no mismatch). Long double holds
+ * the products of any two 63-bit integers without overflow. A catalog
+ * price of 0 makes any non-zero unit price a mismatch; a line without a
+ * catalog price (< 0) cannot mismatch. */
+static bool price_mismatch(double pct_d, const struct facts *f)
+{
+  long double pct = (long double)pct_d;
+  for (size_t i = 0; i < f->order->n_lines; i++) {
+    if (f->unit_prices[i] < 0 || f->catalog_prices[i] < 0)
+      continue;
+    long double unit = (long double)f->unit_prices[i];
+    long double price = (long double)f->catalog_prices[i];
+    long double diff = unit > price ? unit - price : price - unit;
+    if (price == 0) {
+      if (unit != 0)
+        return true;
+    } else if (diff * 100 > pct * price) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static bool empty(const char *s)
+{
+  return !s || !*s;
+}
+
+/* Whether a dotted field path of the order (as eng_order_parse normalises
+ * it) is absent, null or "". Paths walk objects only: a path into lines
+ * (an array) or past a scalar finds nothing. */
+static bool path_missing(const struct oms_order_request *o, const char *path)
+{
+  const struct oms_address *ad = &o->address;
+  const char *sub;
+  if (strcmp(path, "channel") == 0)
+    return empty(o->channel);
+  if (strcmp(path, "external_id") == 0)
+    return empty(o->external_id);
+  if (strcmp(path, "currency") == 0)
+    return empty(o->currency);
+  if (strcmp(path, "ship_method") == 0 || strcmp(path, "ship_complete") == 0 ||
+      strcmp(path, "lines") == 0)
+    return false;
+  if (strcmp(path, "customer") == 0)
+    return !o->has_customer;
+  if (strcmp(path, "shipping_address") == 0)
+    return !o->has_address;
+  if (strcmp(path, "payment") == 0)
+    return !o->has_payment;
+  if (strncmp(path, "customer.", 9) == 0 && o->has_customer) {
+    sub = path + 9;
+    return strcmp(sub, "email") == 0 ? empty(o->customer.email)
+           : strcmp(sub, "name") == 0 ? empty(o->customer.name)
+                                       : true;
+  }
+  if (strncmp(path, "payment.", 8) == 0 && o->has_payment) {
+    sub = path + 8;
+    return strcmp(sub, "status") == 0 ? false : strcmp(sub, "amount") == 0 ? !o->payment.has_amount
+                                                                           : true;
+  }
+  if (strncmp(path, "shipping_address.", 17) != 0 || !o->has_address)
+    return true;
+  sub = path + 17;
+  const struct {
+    const char *key;
+    const char *value;
+  } fields[] = {{"name", ad->name},     {"line1", ad->line1},   {"line2", ad->line2},
+                {"city", ad->city},     {"region", ad->region}, {"postal_code", ad->postal_code},
+                {"country", ad->country}, {"phone", ad->phone}};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    if (strcmp(sub, fields[i].key) == 0)
+      return empty(fields[i].value);
+  return !(strcmp(sub, "lat") == 0 || strcmp(sub, "lon") == 0) || !ad->has_coords;
+}
+
+static bool any_missing(const struct str_list *paths, const struct oms_order_request *o)
+{
+  for (size_t i = 0; i < paths->n; i++)
+    if (path_missing(o, paths->v[i]))
+      return true;
+  return false;
+}
+
+/* Every condition of the rule holds. No country: not in any list, so
+ * country_in fails and country_not_in holds (a "ship only to US/CA" hold
+ * must catch an order without one). */
+static bool rule_matches(const struct compiled_rule *r, const struct facts *f)
+{
+  if (r->never)
+    return false;
+  if ((r->has_total_gt && !(f->total > r->total_gt)) ||
+      (r->has_total_lt && !(f->total < r->total_lt)))
+    return false;
+  if ((r->channels.present && !listed(&r->channels, f->channel, false)) ||
+      (r->ship_methods.present && !listed(&r->ship_methods, f->ship_method, false)))
+    return false;
+  if (r->country_in.present && !(f->country && listed(&r->country_in, f->country, true)))
+    return false;
+  if (r->country_not_in.present && f->country && listed(&r->country_not_in, f->country, true))
+    return false;
+  if (r->has_price && !price_mismatch(r->price_pct, f))
+    return false;
+  if (r->missing.present && !any_missing(&r->missing, f->order))
+    return false;
+  if (r->domains.present &&
+      (empty(f->email_domain) || !listed(&r->domains, f->email_domain, true)))
+    return false;
+  return true;
+}
+
+long long eng_order_total(const struct oms_order_request *o, const long long *unit_prices)
 {
   long long total = 0;
-  size_t i;
-  json_t *line;
-  json_array_foreach(json_object_get(order, "lines"), i, line)
-  {
-    json_t *q = json_object_get(line, "quantity");
-    json_t *p = json_object_get(line, "unit_price");
-    if (!json_is_integer(q) || !json_is_integer(p))
+  for (size_t i = 0; i < o->n_lines; i++) {
+    long long a = o->lines[i].quantity, t;
+    long long b = unit_prices ? unit_prices[i] : o->lines[i].unit_price;
+    if (unit_prices ? b < 0 : !o->lines[i].has_unit_price)
       continue;
-    long long a = json_integer_value(q), b = json_integer_value(p), t;
     if (__builtin_mul_overflow(a, b, &t))
       t = ((a < 0) != (b < 0)) ? I64MIN : I64MAX;
     if (__builtin_add_overflow(total, t, &total))
@@ -552,68 +675,32 @@ static long long order_total(json_t *order)
   return total;
 }
 
-static const char *nonempty_string(json_t *v)
+const char *eng_order_rules_eval(const struct eng_order_rules *rules,
+                                 const struct oms_order_request *order,
+                                 const long long *unit_prices, const long long *catalog_prices,
+                                 struct oms_arena *a, oms_new_holds *holds)
 {
-  const char *s = json_string_value(v);
-  return s && *s ? s : NULL;
-}
-
-/* Every condition must hold. A key that is not a known condition (rules
- * that did not come from eng_order_rules_parse) makes the rule not match. */
-static bool rule_matches(json_t *when, const struct facts *f)
-{
-  const char *key;
-  json_t *v;
-  json_object_foreach(when, key, v)
-  {
-    const struct cond *c = cond_find(key);
-    if (!c || !c->match(v, f))
-      return false;
-  }
-  return true;
-}
-
-json_t *eng_order_rules_eval(json_t *rules, json_t *order, json_t *prices,
-                             const char **released_by)
-{
-  struct facts f = {.order = order, .prices = prices};
-  json_t *holds = json_array();
-  json_t *addr = json_object_get(order, "shipping_address");
-  const char *email = json_string_value(json_object_get(json_object_get(order, "customer"), "email"));
-  size_t i;
-  json_t *rule;
-
-  if (released_by)
-    *released_by = NULL;
-  if (!holds)
-    return NULL;
-
-  f.total = order_total(order);
-  f.channel = nonempty_string(json_object_get(order, "channel"));
-  f.ship_method = nonempty_string(json_object_get(order, "ship_method"));
-  f.country = nonempty_string(json_object_get(addr, "country"));
-  f.email_domain = email && strrchr(email, '@') ? strrchr(email, '@') + 1 : NULL;
-
-  json_array_foreach(rules, i, rule)
-  {
-    json_t *when = json_object_get(rule, "when");
-    const char *action = json_string_value(json_object_get(rule, "action"));
-    const char *name = json_string_value(json_object_get(rule, "name"));
-    if (!action || !name || (when && !json_is_object(when)))
-      continue; /* not a normalised rule */
-    if (!rule_matches(when, &f))
+  const char *email = order->has_customer ? order->customer.email : NULL;
+  struct facts f = {
+      .order = order,
+      .unit_prices = unit_prices,
+      .catalog_prices = catalog_prices,
+      .total = eng_order_total(order, unit_prices),
+      .channel = empty(order->channel) ? NULL : order->channel,
+      .ship_method = order->has_ship_method ? oms_ship_method_name(order->ship_method) : NULL,
+      .country = order->has_address && !empty(order->address.country) ? order->address.country : NULL,
+      .email_domain = email && strrchr(email, '@') ? strrchr(email, '@') + 1 : NULL,
+  };
+  for (size_t i = 0; rules && i < rules->n; i++) {
+    const struct compiled_rule *r = &rules->rules[i];
+    if (!rule_matches(r, &f))
       continue;
-    if (strcmp(action, "release") == 0) {
-      if (released_by)
-        *released_by = name;
-      break;
-    }
-    if (strcmp(action, "hold") != 0)
-      continue;
-    const char *reason = json_string_value(json_object_get(rule, "reason"));
-    const char *kind = json_object_get(when, "price_mismatch_pct_gt") ? "price_mismatch" : "order_hold";
-    json_array_append_new(holds, json_pack("{s:s,s:s,s:s}", "rule", name, "reason",
-                                           reason ? reason : "review", "kind", kind));
+    if (r->release)
+      return r->name;
+    struct oms_new_hold *h = OMS_APPEND(a, *holds);
+    h->kind = r->has_price ? OMS_HOLD_PRICE_MISMATCH : OMS_HOLD_ORDER;
+    h->rule = r->name;
+    h->reason = r->reason ? r->reason : "review";
   }
-  return holds;
+  return NULL;
 }

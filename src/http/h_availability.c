@@ -9,75 +9,87 @@
 #include "oms/engine.h"
 #include "oms/http.h"
 #include "oms/repo.h"
+#include "oms/rows.h"
 
 #define MAX_SKUS 500
 
-/* Reads the channel of the path; fails the request (404) when unknown. */
-static json_t *channel_of(struct http_request *r, struct repo_tx *tx)
+/* The ATS of one sku as the API shows it: the engine's arithmetic
+ * (eng_ats_of), with each location's pool. */
+static json_t *ats_json(const struct oms_channel_view *c, const struct oms_ats_inputs *in)
 {
-  const char *code = http_param_code(r, 0, "channel");
-  json_t *ch = NULL;
-  if (!code)
-    return NULL;
-  int rc = repo_channel_get(tx, code, &ch);
-  if (rc <= 0) {
-    if (rc < 0)
-      http_fail_db(r, rc);
-    else
-      http_fail_field(r, OMS_ERR_NOT_FOUND, "channel", "does not exist");
-    return NULL;
-  }
-  return ch;
+  struct eng_ats r;
+  long long *pools = oms_calloc(in->n_positions, sizeof *pools);
+  eng_ats_of(c, in, pools, &r);
+  json_t *locs = json_array();
+  for (size_t i = 0; i < in->n_positions; i++)
+    json_array_append_new(locs, json_pack("{s:s,s:I}", "location", in->positions[i].location,
+                                          "pool", (json_int_t)pools[i]));
+  free(pools);
+  return json_pack("{s:s,s:I,s:I,s:I,s:I,s:o}", "sku", in->sku, "available_to_sell",
+                   (json_int_t)r.available_to_sell, "on_hand_ats", (json_int_t)r.on_hand_ats,
+                   "dropship_ats", (json_int_t)r.dropship_ats, "preorder_ats",
+                   (json_int_t)r.preorder_ats, "locations", locs);
 }
 
 /* Evaluates every input row; returns an object sku -> result. */
-static json_t *evaluate(json_t *channel, json_t *rows)
+static json_t *evaluate(const struct oms_channel_view *c, const struct oms_ats_inputs *rows,
+                        size_t n)
 {
   json_t *by_sku = json_object();
-  size_t i;
-  json_t *row;
-  json_array_foreach(rows, i, row)
-  {
-    json_t *res = eng_ats_eval(channel, row);
-    json_object_set_new(by_sku, json_string_value(json_object_get(row, "sku")), res);
-  }
+  for (size_t i = 0; i < n; i++)
+    json_object_set_new(by_sku, rows[i].sku, ats_json(c, &rows[i]));
   return by_sku;
 }
 
-void http_get_channels_CODE_availability(struct http_request *r, struct repo_tx *tx)
+/* The distinct valid skus of ?sku= (at most MAX_SKUS); false with 400 set. */
+static bool sku_args(struct http_request *r, json_t *uniq)
 {
-  json_t *skus = json_array(), *uniq = json_array(), *seen = json_object();
-  json_t *channel = NULL, *rows = NULL, *by_sku = NULL;
+  json_t *skus = json_array(), *seen = json_object();
+  bool ok = true;
   size_t i;
   json_t *s;
-
   http_query_all(r, "sku", skus);
   if (json_array_size(skus) == 0) {
     http_fail_field(r, OMS_ERR_VALIDATION, "sku", "give at least one ?sku=");
-    goto cleanup;
+    ok = false;
   }
   json_array_foreach(skus, i, s)
   {
     char field[32];
     snprintf(field, sizeof field, "sku[%zu]", i);
-    if (!oms_code_valid(json_string_value(s))) {
+    if (ok && !oms_code_valid(json_string_value(s))) {
       http_fail_field(r, OMS_ERR_VALIDATION, field, "must be a code");
-      goto cleanup;
+      ok = false;
     }
-    if (!json_object_get(seen, json_string_value(s))) {
+    if (ok && !json_object_get(seen, json_string_value(s))) {
       json_object_set_new(seen, json_string_value(s), json_true());
       json_array_append(uniq, s);
     }
   }
-  if (json_array_size(uniq) > MAX_SKUS) {
+  if (ok && json_array_size(uniq) > MAX_SKUS) {
     http_fail_field(r, OMS_ERR_VALIDATION, "sku", "at most 500 skus per call");
-    goto cleanup;
+    ok = false;
   }
+  json_decref(skus);
+  json_decref(seen);
+  return ok;
+}
+
+void http_get_channels_CODE_availability(struct http_request *r, struct repo_tx *tx)
+{
+  json_t *uniq = json_array(), *by_sku = NULL;
+  struct oms_arena *a = oms_arena_new();
+  struct oms_channel_view channel;
+  struct oms_ats_inputs *rows;
+  size_t n, i;
+  json_t *s;
+  if (!sku_args(r, uniq))
+    goto cleanup;
   const char *code = http_param_code(r, 0, "channel");
   if (!code)
     goto cleanup;
   /* the channel and every sku's inputs in one round trip */
-  int rc = repo_availability_inputs(tx, code, uniq, &channel, &rows);
+  int rc = repo_availability_inputs(tx, code, uniq, a, &channel, &rows, &n);
   if (rc <= 0) {
     if (rc < 0)
       http_fail_db(r, rc);
@@ -85,7 +97,7 @@ void http_get_channels_CODE_availability(struct http_request *r, struct repo_tx 
       http_fail_field(r, OMS_ERR_NOT_FOUND, "channel", "does not exist");
     goto cleanup;
   }
-  by_sku = evaluate(channel, rows);
+  by_sku = evaluate(&channel, rows, n);
   json_t *data = json_array();
   json_array_foreach(uniq, i, s)
   {
@@ -101,38 +113,45 @@ void http_get_channels_CODE_availability(struct http_request *r, struct repo_tx 
   }
   http_ok(r, 200, json_pack("{s:o}", "data", data));
 cleanup:
-  json_decref(skus);
   json_decref(uniq);
-  json_decref(seen);
-  json_decref(channel);
-  json_decref(rows);
   json_decref(by_sku);
+  oms_arena_free(a);
 }
 
 void http_get_channels_CODE_availability_feed(struct http_request *r, struct repo_tx *tx)
 {
   const char *since = http_query(r, "changed_since");
   const char *after = http_query(r, "after");
-  json_t *channel = NULL, *skus = NULL, *rows = NULL, *by_sku = NULL;
+  const char *code = http_param_code(r, 0, "channel");
+  json_t *channel_doc = NULL, *skus = NULL, *by_sku = NULL;
+  struct oms_arena *a = oms_arena_new();
+  struct oms_channel_view channel;
+  struct oms_ats_inputs *rows = NULL;
+  size_t n = 0;
   char *now = NULL;
   int limit;
 
   /* the cursor of this feed is a sku, not a number */
   if (after && !oms_code_valid(after)) {
     http_fail_field(r, OMS_ERR_VALIDATION, "after", "is not a cursor from this feed");
-    return;
+    goto cleanup;
   }
-  if (!http_limit_arg(r, &limit))
-    return;
+  if (!http_limit_arg(r, &limit) || !code)
+    goto cleanup;
   if (since && !oms_rfc3339_valid(since)) {
     http_fail_field(r, OMS_ERR_VALIDATION, "changed_since", "must be an RFC 3339 time");
-    return;
+    goto cleanup;
   }
-  if (!(channel = channel_of(r, tx)))
-    return;
+  int rc = repo_channel_get(tx, code, &channel_doc);
+  if (rc <= 0 || rows_channel_view(channel_doc, a, &channel) != 0) {
+    if (rc < 0)
+      http_fail_db(r, rc);
+    else
+      http_fail_field(r, OMS_ERR_NOT_FOUND, "channel", "does not exist");
+    goto cleanup;
+  }
   now = repo_now(tx);
-  const char *code = json_string_value(json_object_get(channel, "code"));
-  int rc = repo_ats_changed(tx, code, since, after, limit + 1, &skus);
+  rc = repo_ats_changed(tx, code, since, after, limit + 1, &skus);
   if (rc < 0) {
     http_fail_db(r, rc);
     goto cleanup;
@@ -142,13 +161,13 @@ void http_get_channels_CODE_availability_feed(struct http_request *r, struct rep
     json_array_remove(skus, (size_t)limit);
     next = json_incref(json_array_get(skus, (size_t)limit - 1));
   }
-  rc = json_array_size(skus) ? repo_ats_inputs(tx, code, skus, &rows) : 0;
+  rc = json_array_size(skus) ? repo_ats_inputs(tx, code, skus, a, &rows, &n) : 0;
   if (rc < 0) {
     json_decref(next);
     http_fail_db(r, rc);
     goto cleanup;
   }
-  by_sku = rows ? evaluate(channel, rows) : json_object();
+  by_sku = evaluate(&channel, rows, n);
   json_t *data = json_array();
   size_t i;
   json_t *s;
@@ -161,8 +180,8 @@ void http_get_channels_CODE_availability_feed(struct http_request *r, struct rep
   http_ok(r, 200, json_pack("{s:o,s:o,s:s?}", "data", data, "next_cursor", next, "as_of", now));
 cleanup:
   free(now);
-  json_decref(channel);
+  json_decref(channel_doc);
   json_decref(skus);
-  json_decref(rows);
   json_decref(by_sku);
+  oms_arena_free(a);
 }

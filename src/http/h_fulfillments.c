@@ -58,14 +58,25 @@ static const struct js_field ship_spec[] = {
     {.type = JS_END},
 };
 
-/* Runs one step on the fulfillment fid: lock its order, let the engine
- * decide, apply. Replies with the fulfillment. */
+struct step_call {
+  const char *fid;
+  enum eng_fstep step;
+  const struct eng_step_body *body;
+};
+
+static enum oms_err run_step(struct eng_act *a, const struct oms_order *o, void *cls,
+                             struct oms_change *change)
+{
+  const struct step_call *s = cls;
+  return eng_act_fulfillment(a, o, s->fid, s->step, s->body, change);
+}
+
+/* Runs one step on the fulfillment fid through the action runner (a reject
+ * routes units again) and replies with the fulfillment. */
 void http_fulfillment_step(struct http_request *r, struct repo_tx *tx, const char *fid,
-                           enum eng_fstep step, json_t *body, bool reply_order)
+                           enum eng_fstep step, const struct eng_step_body *body)
 {
   char order_id[37];
-  json_t *order = NULL, *inputs = NULL, *change = NULL, *out = NULL;
-  struct eng_act a = {.actor = r->key_id, .new_id = oms_uuid_new};
   int rc = repo_fulfillment_order(tx, fid, order_id);
   if (rc <= 0) {
     if (rc < 0)
@@ -74,59 +85,71 @@ void http_fulfillment_step(struct http_request *r, struct repo_tx *tx, const cha
       http_fail_field(r, OMS_ERR_NOT_FOUND, "id", "does not exist");
     return;
   }
-  rc = repo_order_lock(tx, order_id, &order);
-  if (rc <= 0 || !order) {
-    http_fail_db(r, rc < 0 ? rc : REPO_HARD);
+  struct step_call call = {.fid = fid, .step = step, .body = body};
+  struct http_action act = {.order_id = order_id, .routes = step == ENG_F_REJECT,
+                            .run = run_step, .cls = &call};
+  if (http_run_action(r, tx, &act, "id", NULL) <= 0)
     return;
-  }
-  if (step == ENG_F_REJECT && !(inputs = http_reroute_inputs(r, tx, order)))
-    goto cleanup;
-  enum oms_err e = eng_act_fulfillment(&a, order, fid, step, body, inputs, &change);
-  if (e != OMS_OK) {
-    if (a.field[0])
-      http_fail_field(r, e, a.field, a.detail);
-    else
-      http_fail(r, e, a.detail, NULL);
-    goto cleanup;
-  }
-  rc = repo_order_apply(tx, change, &out);
-  if (rc <= 0) {
-    http_fail_db(r, rc);
-    goto cleanup;
-  }
-  if (reply_order) {
-    http_ok(r, 200, out);
-    out = NULL;
-  } else {
-    json_t *f = NULL;
-    rc = repo_fulfillment_get(tx, fid, &f);
-    http_reply_get(r, rc, f, "id");
-  }
-cleanup:
-  json_decref(order);
-  json_decref(inputs);
-  json_decref(change);
-  json_decref(out);
+  json_t *f = NULL;
+  rc = repo_fulfillment_get(tx, fid, &f);
+  http_reply_get(r, rc, f, "id");
+}
+
+/* {sku, quantity} lines of a validated body, in arena a. */
+static const struct eng_units *units_of(json_t *lines, struct oms_arena *a, size_t *n)
+{
+  size_t i;
+  json_t *l;
+  *n = json_array_size(lines);
+  struct eng_units *u = oms_arena_alloc(a, (*n + 1) * sizeof *u);
+  json_array_foreach(lines, i, l) u[i] = (struct eng_units){
+      .sku = oms_arena_strdup(a, json_string_value(json_object_get(l, "sku"))),
+      .quantity = json_integer_value(json_object_get(l, "quantity"))};
+  return u;
+}
+
+/* A validated body (reject, ship) as the engine takes it, in arena a. */
+static const struct eng_step_body *step_body(json_t *doc, struct oms_arena *a)
+{
+  struct eng_step_body *b = oms_arena_alloc(a, sizeof *b);
+  json_t *lines = json_object_get(doc, "lines");
+  b->reason = oms_arena_strdup(a, json_string_value(json_object_get(doc, "reason")));
+  b->carrier = oms_arena_strdup(a, json_string_value(json_object_get(doc, "carrier")));
+  b->tracking_number = oms_arena_strdup(a, json_string_value(json_object_get(doc, "tracking_number")));
+  b->has_lines = json_is_array(lines);
+  b->lines = units_of(lines, a, &b->n_lines);
+  return b;
+}
+
+const struct eng_step_body *http_ship_body(struct http_request *r, struct oms_arena *a)
+{
+  json_t *doc = http_body_spec(r, ship_spec);
+  if (!doc)
+    return NULL;
+  const struct eng_step_body *b = step_body(doc, a);
+  json_decref(doc);
+  return b;
 }
 
 static void step(struct http_request *r, struct repo_tx *tx, enum eng_fstep s,
                  const struct js_field *spec)
 {
-  json_t *body = NULL;
+  json_t *doc = NULL;
+  struct oms_arena *a = oms_arena_new();
   if (r->json && !json_is_object(r->json)) {
     http_fail_field(r, OMS_ERR_VALIDATION, "body", "must be a JSON object");
-    return;
+    goto cleanup;
   }
-  if (spec) {
-    if (!r->json && s == ENG_F_REJECT) {
-      http_fail_field(r, OMS_ERR_VALIDATION, "reason", "is required");
-      return;
-    }
-    if (r->json && !(body = http_body_spec(r, spec)))
-      return;
+  if (spec && !r->json && s == ENG_F_REJECT) {
+    http_fail_field(r, OMS_ERR_VALIDATION, "reason", "is required");
+    goto cleanup;
   }
-  http_fulfillment_step(r, tx, r->params[0], s, body, false);
-  json_decref(body);
+  if (spec && r->json && !(doc = http_body_spec(r, spec)))
+    goto cleanup;
+  http_fulfillment_step(r, tx, r->params[0], s, doc ? step_body(doc, a) : NULL);
+cleanup:
+  json_decref(doc);
+  oms_arena_free(a);
 }
 
 void http_post_fulfillments_ID_accept(struct http_request *r, struct repo_tx *tx)
@@ -157,10 +180,4 @@ void http_post_fulfillments_ID_picked_up(struct http_request *r, struct repo_tx 
 void http_post_fulfillments_ID_delivered(struct http_request *r, struct repo_tx *tx)
 {
   step(r, tx, ENG_F_DELIVERED, NULL);
-}
-
-/* Exposed for purchase orders: the same ship step with the PO's body. */
-const struct js_field *http_ship_spec(void)
-{
-  return ship_spec;
 }

@@ -6,54 +6,51 @@
 #include "oms/http.h"
 #include "oms/repo.h"
 
-/* The count found fewer units than are reserved at loc: the newest
- * allocations there that no longer fit (only the units short) are routed
- * again elsewhere. Returns {"units": n, "orders": [ids]} or NULL (failed). */
+struct shortfall_call {
+  const char *fid, *sku;
+  long long units;
+};
+
+static enum oms_err run_shortfall(struct eng_act *a, const struct oms_order *o, void *cls,
+                                  struct oms_change *change)
+{
+  const struct shortfall_call *c = cls;
+  return eng_act_shortfall(a, o, c->fid, c->sku, c->units, change);
+}
+
+/* The count found fewer units than are reserved at loc: the engine picks
+ * the newest allocations there that no longer fit (only the units short),
+ * and each is routed again elsewhere by the action runner. Returns
+ * {"units": n, "orders": [ids]} or NULL (the reply is set). */
 static json_t *reroute_shortfall(struct http_request *r, struct repo_tx *tx, const char *loc,
                                  const char *sku, long long short_units)
 {
-  json_t *allocs = NULL, *orders = json_array();
+  struct oms_arena *arena = oms_arena_new();
+  struct oms_open_allocation *allocs;
+  size_t n;
   long long moved = 0;
-  int rc = repo_open_allocations(tx, loc, sku, &allocs);
+  json_t *orders = json_array(), *out = NULL;
+  int rc = repo_open_allocations(tx, loc, sku, arena, &allocs, &n);
   if (rc < 0) {
     http_fail_db(r, rc);
-    json_decref(orders);
-    return NULL;
+    goto cleanup;
   }
-  size_t i;
-  json_t *a;
-  json_array_foreach(allocs, i, a)
-  {
-    if (moved >= short_units)
-      break;
-    long long open = json_integer_value(json_object_get(a, "open"));
-    long long take = open < short_units - moved ? open : short_units - moved;
-    const char *oid = json_string_value(json_object_get(a, "order_id"));
-    json_t *order = NULL, *inputs = NULL, *change = NULL, *out = NULL;
-    struct eng_act act = {.actor = "system", .new_id = oms_uuid_new};
-    rc = repo_order_lock(tx, oid, &order);
-    if (rc > 0 && order && (inputs = http_reroute_inputs(r, tx, order)) &&
-        eng_act_shortfall(&act, order, json_string_value(json_object_get(a, "fulfillment_id")),
-                          sku, take, inputs, &change) == OMS_OK)
-      rc = repo_order_apply(tx, change, &out);
-    else
-      rc = rc < 0 ? rc : REPO_HARD;
-    json_decref(order);
-    json_decref(inputs);
-    json_decref(change);
-    json_decref(out);
-    if (rc <= 0) {
-      if (r->status == 0)
-        http_fail_db(r, rc);
-      json_decref(allocs);
-      json_decref(orders);
-      return NULL;
-    }
-    moved += take;
-    json_array_append_new(orders, json_string(oid));
+  struct eng_shortfall_take *takes = oms_arena_alloc(arena, (n + 1) * sizeof *takes);
+  size_t k = eng_shortfall_plan(allocs, n, short_units, takes, &moved);
+  for (size_t i = 0; i < k; i++) {
+    struct shortfall_call call = {.fid = takes[i].fulfillment_id, .sku = sku,
+                                  .units = takes[i].units};
+    struct http_action act = {.order_id = takes[i].order_id, .routes = true, .actor = "system",
+                              .run = run_shortfall, .cls = &call};
+    if (http_run_action(r, tx, &act, "location", NULL) <= 0)
+      goto cleanup;
+    json_array_append_new(orders, json_string(takes[i].order_id));
   }
-  json_decref(allocs);
-  return json_pack("{s:I,s:o}", "units", (json_int_t)moved, "orders", orders);
+  out = json_pack("{s:I,s:O}", "units", (json_int_t)moved, "orders", orders);
+cleanup:
+  json_decref(orders);
+  oms_arena_free(arena);
+  return out;
 }
 
 void http_post_inventory_adjustments(struct http_request *r, struct repo_tx *tx)

@@ -1,52 +1,23 @@
 /* h_order_actions.c: staff actions on an order: hold, release, cancel
- * (whole or some lines) and reroute. The order's row is locked, the engine
- * computes the change from its state (or refuses it: 409 invalid_state),
- * and one call applies it. */
+ * (whole or some lines) and reroute, each run by the action runner (act.c):
+ * the order's row is locked, the engine computes the change from its state
+ * (or refuses it: 409 invalid_state), and one call applies it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "oms/common.h"
 #include "oms/engine.h"
 #include "oms/http.h"
 #include "oms/repo.h"
 
-/* Locks the order of the path; fails 404 when there is none. */
-static json_t *lock_order(struct http_request *r, struct repo_tx *tx)
+/* Runs one staff action on the order of the path and replies with the
+ * order after it. */
+static void act_on_order(struct http_request *r, struct repo_tx *tx, struct http_action *act)
 {
-  json_t *order = NULL;
-  int rc = repo_order_lock(tx, r->params[0], &order);
-  if (rc <= 0 || !order) {
-    http_reply_get(r, rc, order, "id");
-    return NULL;
-  }
-  return order;
-}
-
-/* Applies an engine verdict: the change, or the refusal. */
-static void apply(struct http_request *r, struct repo_tx *tx, struct eng_act *a, enum oms_err e,
-                  json_t *change)
-{
-  json_t *out = NULL;
-  if (e != OMS_OK) {
-    if (a->field[0])
-      http_fail_field(r, e, a->field, a->detail);
-    else
-      http_fail(r, e, a->detail, NULL);
-    return;
-  }
-  int rc = repo_order_apply(tx, change, &out);
-  json_decref(change);
-  if (rc <= 0) {
-    http_fail_db(r, rc);
-    return;
-  }
-  http_ok(r, 200, out);
-}
-
-static void act_init(struct http_request *r, struct eng_act *a)
-{
-  memset(a, 0, sizeof *a);
-  a->actor = r->key_id;
-  a->new_id = oms_uuid_new;
+  json_t *after = NULL;
+  act->order_id = r->params[0];
+  if (http_run_action(r, tx, act, "id", &after) > 0)
+    http_ok(r, 200, after);
 }
 
 /* An optional JSON object body; fails 400 when the body is not one. */
@@ -73,29 +44,34 @@ static bool optional_string(struct http_request *r, const char *name, const char
   return true;
 }
 
+static enum oms_err run_hold(struct eng_act *a, const struct oms_order *o, void *cls,
+                             struct oms_change *change)
+{
+  return eng_act_hold(a, o, cls, change);
+}
+
 void http_post_orders_ID_hold(struct http_request *r, struct repo_tx *tx)
 {
-  struct eng_act a;
   const char *reason;
-  json_t *order, *change = NULL;
-  if (!optional_object(r) || !optional_string(r, "reason", &reason) || !(order = lock_order(r, tx)))
+  if (!optional_object(r) || !optional_string(r, "reason", &reason))
     return;
-  act_init(r, &a);
-  enum oms_err e = eng_act_hold(&a, order, reason, &change);
-  json_decref(order);
-  apply(r, tx, &a, e, change);
+  struct http_action act = {.run = run_hold, .cls = (void *)reason};
+  act_on_order(r, tx, &act);
+}
+
+static enum oms_err run_release(struct eng_act *a, const struct oms_order *o, void *cls,
+                                struct oms_change *change)
+{
+  (void)cls;
+  return eng_act_release(a, o, change);
 }
 
 void http_post_orders_ID_release(struct http_request *r, struct repo_tx *tx)
 {
-  struct eng_act a;
-  json_t *order, *change = NULL;
-  if (!optional_object(r) || !(order = lock_order(r, tx)))
+  if (!optional_object(r))
     return;
-  act_init(r, &a);
-  enum oms_err e = eng_act_release(&a, order, &change);
-  json_decref(order);
-  apply(r, tx, &a, e, change);
+  struct http_action act = {.run = run_release};
+  act_on_order(r, tx, &act);
 }
 
 static const struct js_field cancel_line_spec[] = {
@@ -112,79 +88,70 @@ static const struct js_field cancel_spec[] = {
     {.type = JS_END},
 };
 
-void http_post_orders_ID_cancel(struct http_request *r, struct repo_tx *tx)
+struct cancel_req {
+  const char *reason;
+  struct eng_cancel_line lines[500];
+  size_t n;
+};
+
+static enum oms_err run_cancel(struct eng_act *a, const struct oms_order *o, void *cls,
+                               struct oms_change *change)
 {
-  struct eng_act a;
-  json_t *doc = NULL, *order = NULL, *change = NULL;
-  if (!optional_object(r))
-    return;
-  if (r->json) {
-    if (!(doc = http_body_spec(r, cancel_spec)))
-      return;
-  }
+  struct cancel_req *c = cls;
+  return eng_act_cancel(a, o, c->n ? c->lines : NULL, c->n, c->reason, change);
+}
+
+/* The validated cancel body as the engine takes it; false (400 set) when a
+ * line names neither its number nor its sku. */
+static bool cancel_request(struct http_request *r, json_t *doc, struct cancel_req *c)
+{
   size_t i;
   json_t *l;
+  c->reason = json_string_value(json_object_get(doc, "reason"));
+  c->n = 0;
   json_array_foreach(json_object_get(doc, "lines"), i, l)
   {
-    if (!json_object_get(l, "line") && !json_object_get(l, "sku")) {
+    json_t *line = json_object_get(l, "line"), *q = json_object_get(l, "quantity");
+    if (!line && !json_object_get(l, "sku")) {
       char field[48];
       snprintf(field, sizeof field, "lines[%zu].line", i);
       http_fail_field(r, OMS_ERR_VALIDATION, field, "give the line number or its sku");
-      json_decref(doc);
-      return;
+      return false;
     }
+    c->lines[c->n++] = (struct eng_cancel_line){
+        .line = line ? (int)json_integer_value(line) : 0,
+        .sku = json_string_value(json_object_get(l, "sku")),
+        .quantity = json_is_integer(q) ? json_integer_value(q) : -1};
   }
-  if (!(order = lock_order(r, tx))) {
-    json_decref(doc);
-    return;
-  }
-  act_init(r, &a);
-  json_t *lines = doc ? json_object_get(doc, "lines") : NULL;
-  enum oms_err e = eng_act_cancel(&a, order, json_is_array(lines) ? lines : NULL,
-                                  doc ? json_string_value(json_object_get(doc, "reason")) : NULL,
-                                  &change);
-  json_decref(order);
-  json_decref(doc);
-  apply(r, tx, &a, e, change);
+  return true;
 }
 
-/* The inputs a re-route needs: those of capture for the order's skus. */
-json_t *http_reroute_inputs(struct http_request *r, struct repo_tx *tx, json_t *order)
+void http_post_orders_ID_cancel(struct http_request *r, struct repo_tx *tx)
 {
-  json_t *skus = json_array(), *pickups = json_array(), *inputs = NULL;
-  size_t i;
-  json_t *l;
-  json_array_foreach(json_object_get(order, "lines"), i, l)
-  {
-    json_array_append(skus, json_object_get(l, "sku"));
-    if (json_is_string(json_object_get(l, "pickup_location")))
-      json_array_append(pickups, json_object_get(l, "pickup_location"));
-  }
-  int rc = repo_capture_inputs(tx, json_string_value(json_object_get(order, "channel")), skus,
-                               pickups, NULL, &inputs);
-  json_decref(skus);
-  json_decref(pickups);
-  if (rc <= 0) {
-    http_fail_db(r, rc);
-    json_decref(inputs);
-    return NULL;
-  }
-  return inputs;
+  json_t *doc = NULL;
+  struct cancel_req *c = oms_calloc(1, sizeof *c);
+  if (!optional_object(r) || (r->json && !(doc = http_body_spec(r, cancel_spec))))
+    goto cleanup;
+  if (doc && !cancel_request(r, doc, c))
+    goto cleanup;
+  struct http_action act = {.run = run_cancel, .cls = c};
+  act_on_order(r, tx, &act);
+cleanup:
+  json_decref(doc);
+  free(c);
+}
+
+static enum oms_err run_reroute(struct eng_act *a, const struct oms_order *o, void *cls,
+                                struct oms_change *change)
+{
+  (void)cls;
+  return eng_act_reroute(a, o, change);
 }
 
 void http_post_orders_ID_reroute(struct http_request *r, struct repo_tx *tx)
 {
-  struct eng_act a;
-  json_t *order, *inputs, *change = NULL;
-  if (!optional_object(r) || !(order = lock_order(r, tx)))
+  if (!optional_object(r))
     return;
-  if (!(inputs = http_reroute_inputs(r, tx, order))) {
-    json_decref(order);
-    return;
-  }
-  act_init(r, &a);
-  enum oms_err e = eng_act_reroute(&a, order, inputs, &change);
-  json_decref(order);
-  json_decref(inputs);
-  apply(r, tx, &a, e, change);
+  struct http_action act = {.run = run_reroute, .routes = true};
+  act_on_order(r, tx, &act);
 }

@@ -9,6 +9,7 @@
 #include "oms/http.h"
 #include "oms/log.h"
 #include "oms/repo.h"
+#include "oms/rows.h"
 
 static const char *const order_statuses[] = {
     "on_hold", "released", "partially_shipped", "shipped", "delivered", "completed", "preordered",
@@ -29,100 +30,138 @@ static void new_token(char out[48])
 }
 
 /* 409 duplicate_order naming the existing order (in detail and order_id). */
-static void fail_duplicate(struct http_request *r, json_t *existing, char *duplicate_id)
+static void fail_duplicate(struct http_request *r, const char *id, char *duplicate_id)
 {
   char msg[160];
-  const char *id = json_string_value(existing);
   if (duplicate_id)
     snprintf(duplicate_id, 37, "%s", id);
   snprintf(msg, sizeof msg, "an order with this channel and external_id exists: %s", id);
   http_fail_field(r, OMS_ERR_DUPLICATE_ORDER, "external_id", msg);
-  json_object_set(r->reply, "order_id", existing);
+  json_object_set_new(r->reply, "order_id", json_string(id));
 }
 
-/* Captures an order: shared by POST /v1/orders and the Shopify intake.
- * Returns the stored order (new reference) or NULL with the reply set. On
- * a duplicate (channel, external_id) sets *duplicate_id (37 bytes) and
- * fails 409 duplicate_order. */
-json_t *http_capture_order(struct http_request *r, struct repo_tx *tx, json_t *doc,
-                           const char *actor, bool never_refuse, const char *exchange_for,
-                           char *duplicate_id)
+/* The order's distinct skus and its pickup stores (arrays of strings). */
+void http_order_skus(const struct oms_order_request *o, json_t *skus, json_t *pickups)
 {
-  json_t *skus = json_array(), *pickups = json_array(), *seen = json_object();
-  json_t *inputs = NULL, *payload = NULL, *errors = NULL, *out = NULL;
-  size_t i;
-  json_t *l;
-  if (duplicate_id)
-    duplicate_id[0] = '\0';
-  json_array_foreach(json_object_get(doc, "lines"), i, l)
-  {
-    const char *sku = json_string_value(json_object_get(l, "sku"));
+  json_t *seen = json_object();
+  for (size_t i = 0; i < o->n_lines; i++) {
+    const char *sku = o->lines[i].sku;
     if (!json_object_get(seen, sku)) {
       json_object_set_new(seen, sku, json_true());
       json_array_append_new(skus, json_string(sku));
     }
-    json_t *pl = json_object_get(l, "pickup_location");
-    if (json_is_string(pl))
-      json_array_append(pickups, pl);
+    if (o->lines[i].pickup_location)
+      json_array_append_new(pickups, json_string(o->lines[i].pickup_location));
   }
-  const char *channel = json_string_value(json_object_get(doc, "channel"));
-  int rc = repo_capture_inputs(tx, channel, skus, pickups,
-                               json_string_value(json_object_get(doc, "external_id")), &inputs);
-  if (rc <= 0) {
-    http_fail_db(r, rc);
-    goto cleanup;
+  json_decref(seen);
+}
+
+static json_t *errors_json(const eng_errors *errors)
+{
+  json_t *a = json_array();
+  for (size_t i = 0; i < errors->n; i++)
+    js_error(a, errors->items[i].field, errors->items[i].message);
+  return a;
+}
+
+/* Replies with an engine refusal of a capture, or our own fault. */
+static void fail_capture(struct http_request *r, enum eng_capture_result res,
+                         const eng_errors *errors)
+{
+  if (res == ENG_CAPTURE_UNKNOWN)
+    http_fail(r, OMS_ERR_NOT_FOUND, "The order names objects that do not exist",
+              errors_json(errors));
+  else if (res == ENG_CAPTURE_INSUFFICIENT)
+    http_fail(r, OMS_ERR_INSUFFICIENT_INVENTORY, "Not every line can be sourced",
+              errors_json(errors));
+  else {
+    LOG_ERROR("request %s: capture failed in the engine: %s", r->request_id,
+              errors->n ? errors->items[0].message : "(no cause given)");
+    http_fail(r, OMS_ERR_INTERNAL, NULL, NULL);
   }
-  json_t *dup = json_object_get(inputs, "duplicate");
-  if (json_is_string(dup)) {
-    fail_duplicate(r, dup, duplicate_id);
-    goto cleanup;
-  }
-  char order_id[37], token[48];
-  oms_uuid_new(order_id);
-  new_token(token);
-  struct eng_capture_ctx ctx = {
-      .order_id = order_id,
-      .tracking_token = token,
-      .actor = actor,
-      .never_refuse = never_refuse,
-      .exchange_for = exchange_for,
-      .new_id = oms_uuid_new,
-  };
-  enum eng_capture_result res = eng_capture(doc, inputs, &ctx, &payload, &errors);
-  if (res == ENG_CAPTURE_INVALID) {
-    http_fail(r, OMS_ERR_NOT_FOUND, "The order names objects that do not exist", errors);
-    errors = NULL;
-    goto cleanup;
-  }
-  if (res == ENG_CAPTURE_INSUFFICIENT) {
-    http_fail(r, OMS_ERR_INSUFFICIENT_INVENTORY, "Not every line can be sourced", errors);
-    errors = NULL;
-    goto cleanup;
-  }
-  rc = repo_order_capture(tx, payload, r->key_id[0] ? r->key_id : NULL, &out);
-  if (rc <= 0) {
-    http_fail_db(r, rc); /* REPO_SOFT: stock moved; the dispatcher re-plans */
-    goto cleanup;
-  }
-  dup = json_object_get(out, "duplicate");
-  if (dup) {
-    fail_duplicate(r, dup, duplicate_id);
-    json_decref(out);
-    out = NULL;
-    goto cleanup;
-  }
-  /* the reply is the payload written plus what the database decided */
-  json_t *db = out;
-  out = eng_capture_reply(payload, db);
-  json_decref(db);
-  http_metrics_count_order();
-cleanup:
+}
+
+/* What one capture reads and decides, and frees. */
+struct capture_run {
+  struct oms_arena *arena;
+  struct oms_order_request req;
+  struct oms_capture_inputs inputs;
+  struct repo_rule_docs docs;
+  struct eng_rules routing;
+  const struct eng_order_rules *order_rules;
+  struct oms_capture decision;
+  struct oms_capture_result db;
+};
+
+/* Reads the inputs of the order and the tenant's rules. */
+static bool capture_read(struct http_request *r, struct repo_tx *tx, struct capture_run *c,
+                         char *duplicate_id)
+{
+  json_t *skus = json_array(), *pickups = json_array();
+  http_order_skus(&c->req, skus, pickups);
+  bool ok = http_read_inputs(r, tx, c->req.channel, skus, pickups, c->req.external_id, c->arena,
+                             &c->inputs, &c->docs, &c->routing);
   json_decref(skus);
   json_decref(pickups);
-  json_decref(seen);
-  json_decref(inputs);
-  json_decref(payload);
-  json_decref(errors);
+  if (ok && c->inputs.duplicate_id) {
+    fail_duplicate(r, c->inputs.duplicate_id, duplicate_id);
+    return false;
+  }
+  return ok && http_compile_order_rules(r, c->docs.order, c->arena, &c->order_rules);
+}
+
+/* Captures an order: shared by POST /v1/orders and the Shopify intake.
+ * doc is the normalised order (eng_order_parse). Returns the stored order
+ * (new reference) or NULL with the reply set. On a duplicate (channel,
+ * external_id) sets *duplicate_id (37 bytes) and fails 409 duplicate_order. */
+json_t *http_capture_order(struct http_request *r, struct repo_tx *tx, json_t *doc,
+                           const char *actor, bool never_refuse, const char *exchange_for,
+                           char *duplicate_id)
+{
+  struct capture_run c = {.arena = oms_arena_new()};
+  json_t *out = NULL;
+  char order_id[37], token[48];
+  eng_errors errors = {0};
+  if (duplicate_id)
+    duplicate_id[0] = '\0';
+  if (rows_order_request(doc, c.arena, &c.req) != 0) {
+    http_fail_field(r, OMS_ERR_VALIDATION, "body", "must be a JSON object");
+    goto cleanup;
+  }
+  if (!capture_read(r, tx, &c, duplicate_id))
+    goto cleanup;
+  oms_uuid_new(order_id);
+  new_token(token);
+  struct eng_capture_ctx ctx = {.order_id = order_id, .tracking_token = token, .actor = actor,
+                                .never_refuse = never_refuse, .exchange_for = exchange_for,
+                                .new_id = oms_uuid_new};
+  struct eng_capture_in in = {.order = &c.req, .inputs = &c.inputs, .routing = &c.routing,
+                              .order_rules = c.order_rules, .ctx = &ctx};
+  enum eng_capture_result res = eng_capture(&in, c.arena, &c.decision, &errors);
+  if (res != ENG_CAPTURE_OK) {
+    fail_capture(r, res, &errors);
+    goto cleanup;
+  }
+  int rc = repo_order_capture(tx, &c.decision, &c.req, r->key_id[0] ? r->key_id : NULL, c.arena,
+                              &c.db);
+  if (rc <= 0) {
+    http_fail_db(r, rc < 0 ? rc : REPO_HARD); /* REPO_SOFT: stock moved; the dispatcher re-plans */
+    goto cleanup;
+  }
+  if (c.db.duplicate_id) {
+    fail_duplicate(r, c.db.duplicate_id, duplicate_id);
+    goto cleanup;
+  }
+  /* the reply is the decision written plus what the database decided */
+  struct oms_order created;
+  eng_captured_order(&c.decision, &c.req, &c.db, c.arena, &created);
+  out = rows_order_json(&created);
+  http_metrics_count_order();
+cleanup:
+  eng_rules_free(&c.routing);
+  json_decref(c.docs.routing);
+  json_decref(c.docs.order);
+  oms_arena_free(c.arena);
   return out;
 }
 

@@ -2,6 +2,7 @@
  * seen as the purchase order sent to the drop-ship partner, and the JSON
  * acknowledgement and ship notice for partners without EDI. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "oms/common.h"
 #include "oms/engine.h"
@@ -57,62 +58,64 @@ static const struct js_field ack_spec[] = {
     {.type = JS_END},
 };
 
+struct ack_call {
+  const char *fid;
+  struct eng_ack_line lines[500];
+  size_t n;
+};
+
+static enum oms_err run_ack(struct eng_act *a, const struct oms_order *o, void *cls,
+                            struct oms_change *change)
+{
+  const struct ack_call *c = cls;
+  return eng_act_po_ack(a, o, c->fid, c->lines, c->n, change);
+}
+
 void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct repo_tx *tx)
 {
-  json_t *body = http_body_spec(r, ack_spec), *po = NULL, *order = NULL, *inputs = NULL,
-         *change = NULL, *out = NULL;
-  struct eng_act a = {.actor = r->key_id, .new_id = oms_uuid_new};
+  json_t *body = http_body_spec(r, ack_spec), *po = NULL;
+  struct ack_call *call = oms_calloc(1, sizeof *call);
   if (!body || !(po = po_of(r, tx)))
     goto cleanup;
-  int rc = repo_order_lock(tx, json_string_value(json_object_get(po, "order_id")), &order);
-  if (rc <= 0 || !order) {
-    http_fail_db(r, rc < 0 ? rc : REPO_HARD);
-    goto cleanup;
+  size_t i;
+  json_t *l;
+  call->fid = json_string_value(json_object_get(po, "fulfillment_id"));
+  json_array_foreach(json_object_get(body, "lines"), i, l)
+  {
+    int st = oms_po_line_status_of(json_string_value(json_object_get(l, "status")));
+    call->lines[call->n++] = (struct eng_ack_line){
+        .sku = json_string_value(json_object_get(l, "sku")),
+        .status = st < 0 ? OMS_POL_NONE : (enum oms_po_line_status)st};
   }
-  if (!(inputs = http_reroute_inputs(r, tx, order)))
+  struct http_action act = {.order_id = json_string_value(json_object_get(po, "order_id")),
+                            .routes = true, .run = run_ack, .cls = call};
+  if (http_run_action(r, tx, &act, "id", NULL) <= 0)
     goto cleanup;
-  enum oms_err e = eng_act_po_ack(&a, order, json_string_value(json_object_get(po, "fulfillment_id")),
-                                  json_object_get(body, "lines"), inputs, &change);
-  if (e != OMS_OK) {
-    if (a.field[0])
-      http_fail_field(r, e, a.field, a.detail);
-    else
-      http_fail(r, e, a.detail, NULL);
-    goto cleanup;
-  }
-  rc = repo_order_apply(tx, change, &out);
-  if (rc <= 0) {
-    http_fail_db(r, rc);
-    goto cleanup;
-  }
   json_decref(po);
   po = NULL;
-  rc = repo_po_get(tx, r->params[0], &po);
+  int rc = repo_po_get(tx, r->params[0], &po);
   http_reply_get(r, rc, po, "id");
   po = NULL;
 cleanup:
   json_decref(body);
   json_decref(po);
-  json_decref(order);
-  json_decref(inputs);
-  json_decref(change);
-  json_decref(out);
+  free(call);
 }
 
 void http_post_purchase_orders_ID_ship(struct http_request *r, struct repo_tx *tx)
 {
-  json_t *body = http_body_spec(r, http_ship_spec()), *po = NULL;
-  if (!body || !(po = po_of(r, tx))) {
-    json_decref(body);
-    return;
-  }
-  http_fulfillment_step(r, tx, json_string_value(json_object_get(po, "fulfillment_id")),
-                        ENG_F_SHIP, body, false);
-  json_decref(body);
-  if (r->status == 200) {
-    json_t *out = NULL;
-    int rc = repo_po_get(tx, r->params[0], &out);
-    http_reply_get(r, rc, out, "id");
+  struct oms_arena *a = oms_arena_new();
+  const struct eng_step_body *body = http_ship_body(r, a);
+  json_t *po = NULL;
+  if (body && (po = po_of(r, tx))) {
+    http_fulfillment_step(r, tx, json_string_value(json_object_get(po, "fulfillment_id")),
+                          ENG_F_SHIP, body);
+    if (r->status == 200) {
+      json_t *out = NULL;
+      int rc = repo_po_get(tx, r->params[0], &out);
+      http_reply_get(r, rc, out, "id");
+    }
   }
   json_decref(po);
+  oms_arena_free(a);
 }

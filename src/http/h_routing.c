@@ -2,6 +2,8 @@
  * /v1/routing/simulate (a decision and its explanation, nothing written). */
 #include "oms/engine.h"
 #include "oms/http.h"
+#include "oms/log.h"
+#include "oms/rows.h"
 #include "oms/repo.h"
 
 /* PUT of a whole rule list: shared by routing and order rules. */
@@ -58,33 +60,38 @@ void http_get_routing_rules(struct http_request *r, struct repo_tx *tx)
 void http_post_routing_simulate(struct http_request *r, struct repo_tx *tx)
 {
   json_t *doc = http_parse_with(r, eng_order_parse);
-  json_t *skus = json_array(), *pickups = json_array(), *inputs = NULL, *errors = NULL;
-  size_t i;
-  json_t *l;
-  if (!doc) {
-    json_decref(skus);
-    json_decref(pickups);
-    return;
-  }
-  json_array_foreach(json_object_get(doc, "lines"), i, l)
-  {
-    json_array_append(skus, json_object_get(l, "sku"));
-    if (json_is_string(json_object_get(l, "pickup_location")))
-      json_array_append(pickups, json_object_get(l, "pickup_location"));
-  }
-  int rc = repo_capture_inputs(tx, json_string_value(json_object_get(doc, "channel")), skus,
-                               pickups, NULL, &inputs);
-  if (rc <= 0) {
-    http_fail_db(r, rc);
+  json_t *skus = json_array(), *pickups = json_array();
+  struct oms_arena *a = oms_arena_new();
+  struct oms_order_request req;
+  struct oms_capture_inputs in;
+  struct repo_rule_docs docs = {0};
+  struct eng_rules routing = {0};
+  eng_errors errors = {0};
+  const char *decision = NULL;
+  if (!doc || rows_order_request(doc, a, &req) != 0)
+    goto cleanup;
+  http_order_skus(&req, skus, pickups);
+  if (!http_read_inputs(r, tx, req.channel, skus, pickups, NULL, a, &in, &docs, &routing))
+    goto cleanup;
+  struct eng_capture_in ci = {.order = &req, .inputs = &in, .routing = &routing};
+  enum eng_capture_result res = eng_simulate(&ci, a, &decision, &errors);
+  if (res == ENG_CAPTURE_OK) {
+    http_ok(r, 200, json_loads(decision, 0, NULL));
+  } else if (res == ENG_CAPTURE_UNKNOWN) {
+    json_t *list = json_array();
+    for (size_t i = 0; i < errors.n; i++)
+      js_error(list, errors.items[i].field, errors.items[i].message);
+    http_fail(r, OMS_ERR_NOT_FOUND, "The order names objects that do not exist", list);
   } else {
-    json_t *decision = eng_simulate(doc, inputs, &errors);
-    if (decision)
-      http_ok(r, 200, decision);
-    else
-      http_fail(r, OMS_ERR_NOT_FOUND, "The order names objects that do not exist", errors);
+    LOG_ERROR("request %s: the routing engine refused a simulation", r->request_id);
+    http_fail(r, OMS_ERR_INTERNAL, NULL, NULL);
   }
+cleanup:
+  eng_rules_free(&routing);
+  json_decref(docs.routing);
+  json_decref(docs.order);
   json_decref(doc);
   json_decref(skus);
   json_decref(pickups);
-  json_decref(inputs);
+  oms_arena_free(a);
 }

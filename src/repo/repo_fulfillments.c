@@ -4,9 +4,24 @@
 #include <stdlib.h>
 #include "oms/common.h"
 #include "oms/repo.h"
+#include "oms/rows.h"
 
 REPO_STMT(fulfillment_get, "SELECT oms_fulfillment_json(f) FROM fulfillments f"
                            " WHERE tenant_id = $1::uuid AND id = $2::uuid");
+
+/* Re-writes a fulfillment document in the shape clients see. */
+static int client_fulfillment(json_t **doc)
+{
+  struct oms_arena *a = oms_arena_new();
+  struct oms_fulfillment f;
+  int rc = rows_fulfillment(*doc, a, &f);
+  if (rc == 0) {
+    json_decref(*doc);
+    *doc = rows_fulfillment_json(&f);
+  }
+  oms_arena_free(a);
+  return rc == 0 ? 1 : REPO_HARD;
+}
 
 int repo_fulfillment_get(struct repo_tx *tx, const char *id, json_t **out)
 {
@@ -14,7 +29,8 @@ int repo_fulfillment_get(struct repo_tx *tx, const char *id, json_t **out)
   *out = NULL;
   if (!oms_uuid_valid(id))
     return 0;
-  return repo_json_one(tx, &fulfillment_get, 2, p, out);
+  int rc = repo_json_one(tx, &fulfillment_get, 2, p, out);
+  return rc > 0 && *out ? client_fulfillment(out) : rc;
 }
 
 REPO_STMT(fulfillment_order, "SELECT order_id FROM fulfillments WHERE tenant_id = $1::uuid"
@@ -47,7 +63,14 @@ int repo_fulfillment_list(struct repo_tx *tx, const char *location, const char *
   snprintf(a, sizeof a, "%lld", after);
   snprintf(l, sizeof l, "%d", limit);
   const char *p[] = {repo_tx_tenant(tx), location, supplier, status, a, l};
-  return repo_json_all(tx, &fulfillment_list, 6, p, out, cursors);
+  int rc = repo_json_all(tx, &fulfillment_list, 6, p, out, cursors);
+  for (size_t i = 0; rc > 0 && i < json_array_size(*out); i++) {
+    json_t *f = json_incref(json_array_get(*out, i));
+    if (client_fulfillment(&f) < 0)
+      rc = REPO_HARD;
+    json_array_set_new(*out, i, f);
+  }
+  return rc;
 }
 
 REPO_STMT(po_get, "SELECT oms_purchase_order_json(po) FROM purchase_orders po"
@@ -77,6 +100,8 @@ int repo_po_list(struct repo_tx *tx, const char *supplier, const char *status, l
   return repo_json_all(tx, &po_list, 5, p, out, cursors);
 }
 
+/* "open" is eng__open_units() of the engine, computed here to find and
+ * order the rows; the engine re-derives it from the order it locks. */
 REPO_STMT(open_allocations,
           "SELECT json_build_object('fulfillment_id', f.id, 'order_id', f.order_id,"
           " 'open', l.quantity - l.shipped - l.rejected - l.cancelled)"
@@ -88,8 +113,25 @@ REPO_STMT(open_allocations,
           " ORDER BY f.seq DESC, l.line DESC");
 
 int repo_open_allocations(struct repo_tx *tx, const char *location, const char *sku,
-                          json_t **out)
+                          struct oms_arena *a, struct oms_open_allocation **out, size_t *n)
 {
   const char *p[] = {repo_tx_tenant(tx), location, sku};
-  return repo_json_all(tx, &open_allocations, 3, p, out, NULL);
+  json_t *rows = NULL;
+  *out = NULL;
+  *n = 0;
+  int rc = repo_json_all(tx, &open_allocations, 3, p, &rows, NULL);
+  if (rc >= 0) {
+    *n = json_array_size(rows);
+    *out = oms_arena_alloc(a, (*n + 1) * sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+      json_t *r = json_array_get(rows, i);
+      (*out)[i] = (struct oms_open_allocation){
+          .fulfillment_id =
+              oms_arena_strdup(a, json_string_value(json_object_get(r, "fulfillment_id"))),
+          .order_id = oms_arena_strdup(a, json_string_value(json_object_get(r, "order_id"))),
+          .open = json_integer_value(json_object_get(r, "open"))};
+    }
+  }
+  json_decref(rows);
+  return rc;
 }

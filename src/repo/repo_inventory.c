@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "oms/repo.h"
+#include "oms/rows.h"
 
 REPO_STMT(item_case_pack, "SELECT coalesce(case_pack, -1) FROM items"
                           " WHERE tenant_id = $1::uuid AND sku = $2");
@@ -92,12 +93,30 @@ int repo_ledger_list(struct repo_tx *tx, const char *sku, const char *location, 
 
 REPO_STMT(ats_inputs, "SELECT oms_ats_inputs($1::uuid, $2, $3::text[])");
 
-int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t **rows)
+/* Reads ATS input rows into the arena. */
+static int read_ats_rows(json_t *rows, struct oms_arena *a, struct oms_ats_inputs **out, size_t *n)
+{
+  *n = json_array_size(rows);
+  *out = oms_arena_alloc(a, (*n + 1) * sizeof **out);
+  for (size_t i = 0; i < *n; i++)
+    if (rows_ats_inputs(json_array_get(rows, i), a, &(*out)[i]) != 0)
+      return REPO_HARD;
+  return (int)*n;
+}
+
+int repo_ats_inputs(struct repo_tx *tx, const char *channel, json_t *skus, struct oms_arena *a,
+                    struct oms_ats_inputs **out, size_t *n)
 {
   char *arr = repo_text_array(skus);
   const char *p[] = {repo_tx_tenant(tx), channel, arr};
-  int rc = repo_json_all(tx, &ats_inputs, 3, p, rows, NULL);
+  json_t *rows = NULL;
+  *out = NULL;
+  *n = 0;
+  int rc = repo_json_all(tx, &ats_inputs, 3, p, &rows, NULL);
   free(arr);
+  if (rc >= 0)
+    rc = read_ats_rows(rows, a, out, n);
+  json_decref(rows);
   return rc;
 }
 
@@ -108,17 +127,20 @@ REPO_STMT(availability_inputs,
           " FROM channels c WHERE c.tenant_id = $1::uuid AND c.code = $2");
 
 int repo_availability_inputs(struct repo_tx *tx, const char *channel, json_t *skus,
-                             json_t **channel_out, json_t **rows)
+                             struct oms_arena *a, struct oms_channel_view *channel_out,
+                             struct oms_ats_inputs **out, size_t *n)
 {
   char *arr = repo_text_array(skus);
   const char *p[] = {repo_tx_tenant(tx), channel, arr};
   json_t *row = NULL;
-  *channel_out = *rows = NULL;
+  *out = NULL;
+  *n = 0;
   int rc = repo_json_one(tx, &availability_inputs, 3, p, &row);
   free(arr);
   if (rc > 0 && row) {
-    *channel_out = json_incref(json_object_get(row, "channel"));
-    *rows = json_incref(json_object_get(row, "rows"));
+    if (rows_channel_view(json_object_get(row, "channel"), a, channel_out) != 0 ||
+        read_ats_rows(json_object_get(row, "rows"), a, out, n) < 0)
+      rc = REPO_HARD;
   }
   json_decref(row);
   return rc;

@@ -5,28 +5,63 @@
 #include <string.h>
 #include "oms/common.h"
 #include "oms/repo.h"
+#include "oms/rows.h"
 
 REPO_STMT(capture_inputs, "SELECT oms_capture_inputs($1, $2::text[], $3::text[], $4)");
 
 int repo_capture_inputs(struct repo_tx *tx, const char *channel, json_t *skus, json_t *pickups,
-                        const char *external_id, json_t **out)
+                        const char *external_id, struct oms_arena *a,
+                        struct oms_capture_inputs *out, struct repo_rule_docs *rules)
 {
   char *s = repo_text_array(skus), *p = repo_text_array(pickups);
   const char *params[] = {channel, s, p, external_id};
-  int rc = repo_json_one(tx, &capture_inputs, 4, params, out);
+  json_t *doc = NULL;
+  rules->routing = rules->order = NULL;
+  int rc = repo_json_one(tx, &capture_inputs, 4, params, &doc);
   free(s);
   free(p);
+  if (rc > 0 && rows_capture_inputs(doc, channel, a, out) != 0)
+    rc = REPO_HARD;
+  if (rc > 0) {
+    rules->routing = json_incref(json_object_get(doc, "routing_rules"));
+    rules->order = json_incref(json_object_get(doc, "order_rules"));
+  }
+  json_decref(doc);
   return rc;
 }
 
 REPO_STMT(capture_write, "SELECT oms_capture(jsonb_set($1::jsonb, '{created_by}', to_jsonb($2::text)))");
 
-int repo_order_capture(struct repo_tx *tx, json_t *payload, const char *created_by, json_t **out)
+int repo_order_capture(struct repo_tx *tx, const struct oms_capture *c,
+                       const struct oms_order_request *req, const char *created_by,
+                       struct oms_arena *a, struct oms_capture_result *out)
 {
+  json_t *payload = rows_capture_payload(c, req), *doc = NULL;
   char *text = json_dumps(payload, JSON_COMPACT | JSON_REAL_PRECISION(17));
   const char *params[] = {text, created_by};
-  int rc = repo_json_one(tx, &capture_write, 2, params, out);
+  json_decref(payload);
+  int rc = repo_json_one(tx, &capture_write, 2, params, &doc);
   free(text);
+  if (rc > 0 && rows_capture_result(doc, c, a, out) != 0)
+    rc = REPO_HARD;
+  json_decref(doc);
+  return rc;
+}
+
+/* Re-writes order documents in the shape clients see (rows_order_json). */
+static int client_order(int rc, json_t **doc)
+{
+  if (rc <= 0 || !*doc)
+    return rc;
+  struct oms_arena *a = oms_arena_new();
+  struct oms_order o;
+  if (rows_order(*doc, a, &o) == 0) {
+    json_decref(*doc);
+    *doc = rows_order_json(&o);
+  } else {
+    rc = REPO_HARD;
+  }
+  oms_arena_free(a);
   return rc;
 }
 
@@ -39,7 +74,7 @@ int repo_order_get(struct repo_tx *tx, const char *id, const char *created_by, j
   *out = NULL;
   if (!oms_uuid_valid(id))
     return 0;
-  return repo_json_one(tx, &order_get, 3, p, out);
+  return client_order(repo_json_one(tx, &order_get, 3, p, out), out);
 }
 
 REPO_STMT(order_list,
@@ -57,7 +92,14 @@ int repo_order_list(struct repo_tx *tx, const char *status, const char *channel,
   snprintf(a, sizeof a, "%lld", after);
   snprintf(l, sizeof l, "%d", limit);
   const char *p[] = {repo_tx_tenant(tx), status, channel, created_after, created_by, a, l};
-  return repo_json_all(tx, &order_list, 7, p, out, cursors);
+  int rc = repo_json_all(tx, &order_list, 7, p, out, cursors);
+  for (size_t i = 0; rc > 0 && i < json_array_size(*out); i++) {
+    json_t *o = json_incref(json_array_get(*out, i));
+    if (client_order(1, &o) < 0)
+      rc = REPO_HARD;
+    json_array_set_new(*out, i, o);
+  }
+  return rc;
 }
 
 REPO_STMT(order_events,
@@ -148,22 +190,33 @@ int repo_rules_put(struct repo_tx *tx, const char *which, json_t *rules, long lo
 REPO_STMT(order_lock, "SELECT oms_order_json(o) FROM orders o WHERE tenant_id = $1::uuid"
                       " AND id = $2::uuid FOR UPDATE");
 
-int repo_order_lock(struct repo_tx *tx, const char *id, json_t **out)
+int repo_order_lock(struct repo_tx *tx, const char *id, struct oms_arena *a,
+                    struct oms_order *out)
 {
   const char *p[] = {repo_tx_tenant(tx), id};
-  *out = NULL;
+  json_t *doc = NULL;
+  memset(out, 0, sizeof *out);
   if (!oms_uuid_valid(id))
     return 0;
-  return repo_json_one(tx, &order_lock, 2, p, out);
+  int rc = repo_json_one(tx, &order_lock, 2, p, &doc);
+  if (rc > 0 && doc && rows_order(doc, a, out) != 0)
+    rc = REPO_HARD;
+  if (rc > 0 && !doc)
+    rc = 0;
+  json_decref(doc);
+  return rc;
 }
 
 REPO_STMT(order_apply, "SELECT oms_order_apply($1::jsonb)");
 
-int repo_order_apply(struct repo_tx *tx, json_t *change, json_t **out)
+int repo_order_apply(struct repo_tx *tx, const struct oms_change *change,
+                     const struct oms_order *order, json_t **out)
 {
-  char *text = json_dumps(change, JSON_COMPACT | JSON_REAL_PRECISION(17));
+  json_t *payload = rows_change_payload(change, order->has_address ? &order->address : NULL);
+  char *text = json_dumps(payload, JSON_COMPACT | JSON_REAL_PRECISION(17));
   const char *p[] = {text};
+  json_decref(payload);
   int rc = repo_json_one(tx, &order_apply, 1, p, out);
   free(text);
-  return rc;
+  return client_order(rc, out);
 }

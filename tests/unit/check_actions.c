@@ -194,7 +194,7 @@ START_TEST(test_hold)
 {
   struct eng_act a = act();
   json_t *o = order_released(), *ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_hold(&a, o, "fraud check", &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_hold(&a, o, "fraud check", &ch), OMS_OK);
   assert_at(ch, "",
             "{'order_id':'" ORD "','actor':'key-1','status':'on_hold',"
             "'holds_add':[{'kind':'manual','rule':null,'reason':'fraud check'}],"
@@ -229,7 +229,7 @@ START_TEST(test_hold)
 
   /* no reason: a manual hold */
   a = act();
-  ck_assert_int_eq(eng_act_hold(&a, o, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_hold(&a, o, NULL, &ch), OMS_OK);
   assert_at(ch, "holds_add", "[{'kind':'manual','rule':null,'reason':'manual hold'}]");
   assert_at(ch, "exceptions.0.detail", "'manual hold'");
   json_decref(ch);
@@ -245,7 +245,7 @@ START_TEST(test_hold_refused)
   put(o, "status", "'on_hold'");
   put(o, "holds", "[{'kind':'rule','rule':'big','reason':'review','created_by':'rule',"
                   "'created_at':'2026-01-05T10:00:00Z'}]");
-  ck_assert_int_eq(eng_act_hold(&a, o, "again", &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_hold(&a, o, "again", &ch), OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail, "The order is already on hold");
   ck_assert_str_eq(a.field, "");
@@ -259,7 +259,7 @@ START_TEST(test_hold_refused)
     o = order_released();
     json_object_set_new(o, "status", json_string(final[i]));
     ch = (json_t *)1;
-    ck_assert_int_eq(eng_act_hold(&a, o, "late", &ch), OMS_ERR_INVALID_STATE);
+    ck_assert_int_eq(ut_act_hold(&a, o, "late", &ch), OMS_ERR_INVALID_STATE);
     ck_assert_ptr_null(ch);
     ck_assert_str_eq(a.detail, "An order that is cancelled, shipped or returned cannot be held");
     json_decref(o);
@@ -273,7 +273,7 @@ START_TEST(test_hold_refused)
   put(o, "fulfillments.1.lines.0.shipped", "1");
   put(o, "lines.1.shipped", "1");
   put(o, "lines.1.allocated", "1");
-  ck_assert_int_eq(eng_act_hold(&a, o, "check", &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_hold(&a, o, "check", &ch), OMS_OK);
   assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'pending'}]");
   assert_at(ch, "status", "'partially_shipped'");
   assert_at(ch, "lines.0.status", "'on_hold'");
@@ -303,7 +303,7 @@ START_TEST(test_hold_takes_back_accepted_work)
   struct eng_act a = act();
   json_t *o = order_released(), *ch = NULL;
   put(o, "fulfillments.0.status", "'accepted'");
-  ck_assert_int_eq(eng_act_hold(&a, o, "check", &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_hold(&a, o, "check", &ch), OMS_OK);
   assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'pending'},"
                                        "{'id':'" F2 "','status':'pending'}]");
   json_decref(ch);
@@ -315,13 +315,13 @@ START_TEST(test_cancel_held_order_ends_its_holds)
 {
   struct eng_act a = act();
   json_t *o = order_held(), *ch = NULL;
-  ck_assert_int_eq(eng_act_cancel(&a, o, NULL, "customer asked", &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, NULL, "customer asked", &ch), OMS_OK);
   assert_at(ch, "status", "'cancelled'");
   assert_at(ch, "release_holds", "true");
   json_decref(ch);
   /* a partial cancel keeps the order held */
   json_t *lines = jq("[{'line':1,'quantity':1}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, lines, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, lines, NULL, &ch), OMS_OK);
   assert_at(ch, "status", "'on_hold'");
   ck_assert_ptr_null(json_object_get(ch, "release_holds"));
   json_decref(ch);
@@ -343,7 +343,7 @@ START_TEST(test_cancel_last_waiting_line_releases_the_work)
   json_array_append_new(json_object_get(o, "lines"),
                         line(3, "P", 2, "{'status':'preordered','allocated':0,'preordered':2}"));
   json_t *lines = jq("[{'line':3}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, lines, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, lines, NULL, &ch), OMS_OK);
   assert_at(ch, "status", "'released'");
   assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'released'},"
                                        "{'id':'" F2 "','status':'released'}]");
@@ -358,7 +358,7 @@ START_TEST(test_release)
 {
   struct eng_act a = act();
   json_t *o = order_held(), *ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_release(&a, o, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_release(&a, o, &ch), OMS_OK);
   assert_at(ch, "release_holds", "true");
   assert_at(ch, "status", "'released'");
   assert_at(ch, "lines.0.status", "'released'");
@@ -381,7 +381,7 @@ START_TEST(test_release)
   a = act();
   o = order_released();
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_release(&a, o, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_release(&a, o, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail, "The order is not on hold");
   json_decref(o);
@@ -401,7 +401,7 @@ START_TEST(test_release_ship_complete_waits)
                     "'exception':0,'promise_date':'2027-01-15'}");
   json_array_remove(json_object_get(o, "fulfillments"), 1);
   json_array_remove(json_object_get(json_array_get(json_object_get(o, "fulfillments"), 0), "lines"), 1);
-  ck_assert_int_eq(eng_act_release(&a, o, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_release(&a, o, &ch), OMS_OK);
   assert_at(ch, "release_holds", "true");
   assert_at(ch, "status", "'preordered'");
   assert_absent(ch, "fulfillment_updates");
@@ -419,7 +419,7 @@ START_TEST(test_cancel_partial)
   struct eng_act a = act();
   json_t *o = order_released(), *ch = (json_t *)1;
   json_t *req = jq("[{'line':1,'quantity':2}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, "customer asked", &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, "customer asked", &ch), OMS_OK);
   /* the fenced unit goes back to the fence first */
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':2,'fenced':1}]");
   assert_at(ch, "lines.0.cancelled", "2");
@@ -439,7 +439,7 @@ START_TEST(test_cancel_partial)
    * fulfillment first, which then has nothing left */
   a = act();
   req = jq("[{'line':2}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "unreserve", "[{'location':'STORE5','sku':'B','quantity':1,'fenced':0},"
                              "{'location':'WH1','sku':'B','quantity':1,'fenced':0}]");
   assert_at(ch, "lines.1.status", "'cancelled'");
@@ -460,7 +460,7 @@ START_TEST(test_cancel_whole)
 {
   struct eng_act a = act();
   json_t *o = order_released(), *ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_cancel(&a, o, NULL, "fraud", &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, NULL, "fraud", &ch), OMS_OK);
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':3,'fenced':1},"
                              "{'location':'STORE5','sku':'B','quantity':1,'fenced':0},"
                              "{'location':'WH1','sku':'B','quantity':1,'fenced':0}]");
@@ -494,7 +494,7 @@ START_TEST(test_cancel_waiting_units_first)
   put(o, "fulfillments.0.lines.0.quantity", "1");
   put(o, "fulfillments.0.lines.0.fenced", "0");
   json_t *req = jq("[{'line':1,'quantity':2}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "lines.0.backordered", "0");
   assert_at(ch, "lines.0.exception", "0");
   assert_at(ch, "lines.0.allocated", "1");
@@ -511,7 +511,7 @@ START_TEST(test_cancel_waiting_units_first)
   put(o, "lines.0.preordered", "2");
   put(o, "fulfillments.0.lines.0.quantity", "1");
   req = jq("[{'line':1,'quantity':3}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "preorder_release", "[{'sku':'A','quantity':2}]");
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':1,'fenced':1}]");
   assert_at(ch, "lines.0.status", "'cancelled'");
@@ -530,7 +530,7 @@ START_TEST(test_cancel_refused)
   put(o, "lines.0.allocated", "1");
   put(o, "fulfillments.0.lines.0.shipped", "2");
   json_t *req = jq("[{'line':2,'quantity':1},{'line':1,'quantity':2}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.field, "lines[1].quantity");
   ck_assert_str_eq(a.detail, "line 1: only 1 units can be cancelled (the rest is shipped or cancelled)");
@@ -539,7 +539,7 @@ START_TEST(test_cancel_refused)
   /* the one that can be is fine */
   a = act();
   req = jq("[{'line':1,'quantity':1}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "lines.0.status", "'shipped'");
   assert_at(ch, "lines.0.cancelled", "1");
   json_decref(ch);
@@ -549,7 +549,7 @@ START_TEST(test_cancel_refused)
   a = act();
   req = jq("[{'line':7}]");
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_ERR_NOT_FOUND);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_ERR_NOT_FOUND);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.field, "lines[0].line");
   ck_assert_str_eq(a.detail, "The order has no such line");
@@ -563,7 +563,7 @@ START_TEST(test_cancel_refused)
   put(o, "lines.0.allocated", "0");
   put(o, "lines.0.status", "'cancelled'");
   req = jq("[{'line':1}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.field, "lines[0].quantity");
   ck_assert_str_eq(a.detail, "line 1: only 0 units can be cancelled (the rest is shipped or cancelled)");
   json_decref(req);
@@ -577,7 +577,7 @@ START_TEST(test_cancel_refused)
   put(o, "lines.0.allocated", "0");
   put(o, "lines.1.shipped", "2");
   put(o, "lines.1.allocated", "0");
-  ck_assert_int_eq(eng_act_cancel(&a, o, NULL, NULL, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_cancel(&a, o, NULL, NULL, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.field, "");
   ck_assert_str_eq(a.detail, "Nothing in this order can be cancelled: it is shipped or cancelled");
@@ -629,7 +629,7 @@ START_TEST(test_cancel_dropship)
   struct eng_act a = act();
   json_t *o = order_dropship(), *ch = NULL;
   json_t *req = jq("[{'line':3}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "unsupply", "[{'supplier':'SUP1','sku':'D','quantity':2}]");
   assert_absent(ch, "unreserve");
   assert_at(ch, "fulfillment_updates", "[{'id':'" F3 "','status':'cancelled'}]");
@@ -652,7 +652,7 @@ START_TEST(test_cancel_rest_of_shipment)
   struct eng_act a = act();
   json_t *o = order_f1_part_shipped(), *ch = NULL;
   json_t *req = jq("[{'line':1}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':1,'fenced':1}]");
   assert_at(ch, "lines.0.status", "'shipped'");
   assert_at(ch, "fulfillment_updates",
@@ -666,7 +666,7 @@ START_TEST(test_cancel_rest_of_shipment)
   a = act();
   json_t *in = inputs();
   json_t *body = jq("{'reason':'damaged'}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
   assert_at(ch, "fulfillment_updates",
             "[{'id':'" F1 "','status':'shipped','carrier':'UPS','tracking_number':'1Z1',"
             "'reason':'damaged'}]");
@@ -689,7 +689,7 @@ START_TEST(test_cancel_rest_of_dropship)
   put(o, "lines.2.shipped", "1");
   put(o, "lines.2.allocated", "1");
   json_t *req = jq("[{'line':3}]");
-  ck_assert_int_eq(eng_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_cancel(&a, o, req, NULL, &ch), OMS_OK);
   assert_at(ch, "unsupply", "[{'supplier':'SUP1','sku':'D','quantity':1}]");
   assert_at(ch, "fulfillment_updates", "[{'id':'" F3 "','status':'shipped'}]");
   assert_at(ch, "po_updates", "[{'fulfillment_id':'" F3 "','status':'shipped'}]");
@@ -712,7 +712,7 @@ START_TEST(test_reroute)
    * the re-route sees them free and puts them back where they were */
   struct eng_act a = act();
   json_t *o = order_released(), *in = inputs(), *ch = NULL;
-  ck_assert_int_eq(eng_act_reroute(&a, o, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_reroute(&a, o, in, &ch), OMS_OK);
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':3,'fenced':1},"
                              "{'location':'STORE5','sku':'B','quantity':1,'fenced':0},"
                              "{'location':'WH1','sku':'B','quantity':1,'fenced':0}]");
@@ -742,7 +742,7 @@ START_TEST(test_reroute)
   a = act();
   in = inputs();
   put(in, "locations.1.stock.A.on_hand", "2");
-  ck_assert_int_eq(eng_act_reroute(&a, o, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_reroute(&a, o, in, &ch), OMS_OK);
   assert_at(ch, "location_lines",
             "[{'fulfillment_id':'" ID(1) "','line':1,'sku':'A','source':'WH1','quantity':2},"
             "{'fulfillment_id':'" ID(1) "','line':2,'sku':'B','source':'WH1','quantity':1},"
@@ -767,7 +767,7 @@ START_TEST(test_reroute_exception_units)
   put(o, "fulfillments.0.lines.0.fenced", "0");
   put(in, "locations.1.stock.A.reserved", "1");
   put(in, "locations.1.stock.A.on_hand", "1");
-  ck_assert_int_eq(eng_act_reroute(&a, o, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_reroute(&a, o, in, &ch), OMS_OK);
   /* WH1 gives its 1 back to the same line, STORE5 (priority 20, before
    * WH2's 30) the other 2 */
   assert_at(ch, "lines.0.exception", "0");
@@ -793,7 +793,7 @@ START_TEST(test_reroute_nowhere)
   struct eng_act a = act();
   json_t *o = order_released(), *in = inputs(), *ch = NULL;
   put(in, "locations", "[]");
-  ck_assert_int_eq(eng_act_reroute(&a, o, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_reroute(&a, o, in, &ch), OMS_OK);
   assert_at(ch, "lines.0.exception", "3");
   assert_at(ch, "lines.0.allocated", "0");
   assert_at(ch, "lines.0.status", "'exception'");
@@ -816,7 +816,7 @@ START_TEST(test_reroute_refused)
   struct eng_act a = act();
   json_t *o = order_released(), *in = inputs(), *ch = (json_t *)1;
   put(o, "status", "'shipped'");
-  ck_assert_int_eq(eng_act_reroute(&a, o, in, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_reroute(&a, o, in, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail, "Nothing to re-route: the order is cancelled, shipped or returned");
   json_decref(o);
@@ -827,7 +827,7 @@ START_TEST(test_reroute_refused)
       "preordered",
       json_pack("[o]", line(1, "A", 2, "{'allocated':0,'preordered':2,'status':'preordered'}")),
       json_array());
-  ck_assert_int_eq(eng_act_reroute(&a, o, in, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_reroute(&a, o, in, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail,
                    "Nothing to re-route: every unit is shipped, cancelled or pre-ordered");
@@ -842,7 +842,7 @@ START_TEST(test_accept)
 {
   struct eng_act a = act();
   json_t *o = order_released(), *ch = NULL;
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_ACCEPT, NULL, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_ACCEPT, NULL, NULL, &ch), OMS_OK);
   assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'accepted'}]");
   assert_at(ch, "events", "[{'type':'fulfillment.status_changed','data':{'fulfillment_id':'" F1 "',"
                           "'order_id':'" ORD "','source':'WH1','status':'accepted'}}]");
@@ -857,7 +857,7 @@ START_TEST(test_accept)
     a = act();
     json_object_set_new(at(o, "fulfillments.0"), "status", json_string(not_released[i]));
     ch = (json_t *)1;
-    ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_ACCEPT, NULL, NULL, &ch),
+    ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_ACCEPT, NULL, NULL, &ch),
                      OMS_ERR_INVALID_STATE);
     ck_assert_ptr_null(ch);
     snprintf(want, sizeof want, "A fulfillment in status %s cannot be accepted", not_released[i]);
@@ -868,7 +868,7 @@ START_TEST(test_accept)
   /* a supplier's acceptance acknowledges its purchase order */
   a = act();
   o = order_dropship();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_ACCEPT, NULL, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_ACCEPT, NULL, NULL, &ch), OMS_OK);
   assert_at(ch, "po_updates", "[{'fulfillment_id':'" F3 "','status':'acknowledged'}]");
   assert_at(ch, "events",
             "[{'type':'purchase_order.status_changed','data':{'purchase_order_id':'" PO3 "',"
@@ -880,7 +880,7 @@ START_TEST(test_accept)
   /* an unknown fulfillment */
   a = act();
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, "f0000000-0000-4000-8000-000000000009",
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, "f0000000-0000-4000-8000-000000000009",
                                        ENG_F_ACCEPT, NULL, NULL, &ch),
                    OMS_ERR_NOT_FOUND);
   ck_assert_ptr_null(ch);
@@ -894,7 +894,7 @@ START_TEST(test_ship)
   struct eng_act a = act();
   json_t *o = order_released(), *ch = NULL;
   json_t *body = jq("{'carrier':'UPS','tracking_number':'1Z999'}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
   assert_at(ch, "ship_stock",
             "[{'location':'WH1','sku':'A','quantity':3,'reason':'shipment','reference':'" F1 "'},"
             "{'location':'WH1','sku':'B','quantity':1,'reason':'shipment','reference':'" F1 "'}]");
@@ -929,7 +929,7 @@ START_TEST(test_ship)
   put(o, "fulfillments.0.status", "'shipped'");
   put(o, "fulfillments.0.lines.0.shipped", "3");
   put(o, "fulfillments.0.lines.1.shipped", "1");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F2, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F2, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
   assert_at(ch, "status", "'shipped'");
   assert_at(ch, "lines.1.status", "'shipped'");
   assert_at(ch, "fulfillment_updates",
@@ -939,7 +939,7 @@ START_TEST(test_ship)
   /* shipped already: refused */
   a = act();
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail, "A fulfillment in status shipped cannot be shipped");
@@ -948,7 +948,7 @@ START_TEST(test_ship)
   /* pending (the order is held): refused */
   a = act();
   o = order_held();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "A fulfillment in status pending cannot be shipped");
   json_decref(o);
@@ -961,7 +961,7 @@ START_TEST(test_ship_partial)
   struct eng_act a = act();
   json_t *o = order_released(), *ch = NULL;
   json_t *body = jq("{'carrier':'UPS','tracking_number':'1Z1','lines':[{'sku':'A','quantity':2}]}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
   assert_at(ch, "ship_stock",
             "[{'location':'WH1','sku':'A','quantity':2,'reason':'shipment','reference':'" F1 "'}]");
   /* work is left: the fulfillment stays released */
@@ -977,7 +977,7 @@ START_TEST(test_ship_partial)
   body = jq("{'carrier':'UPS','tracking_number':'1Z1','lines':[{'sku':'B','quantity':1},"
             "{'sku':'A','quantity':4}]}");
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.field, "lines[1].quantity");
@@ -987,7 +987,7 @@ START_TEST(test_ship_partial)
   /* a sku the fulfillment does not have */
   a = act();
   body = jq("{'carrier':'UPS','tracking_number':'1Z1','lines':[{'sku':'Z','quantity':1}]}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch), OMS_ERR_VALIDATION);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_SHIP, body, NULL, &ch), OMS_ERR_VALIDATION);
   ck_assert_str_eq(a.field, "lines[0].sku");
   ck_assert_str_eq(a.detail, "is not in this fulfillment");
   json_decref(body);
@@ -1001,7 +1001,7 @@ START_TEST(test_ship_dropship)
   json_t *o = order_dropship(), *ch = NULL;
   put(o, "fulfillments.2.status", "'accepted'");
   json_t *body = jq("{'carrier':'FedEx','tracking_number':'F1','lines':[{'sku':'D','quantity':1}]}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_SHIP, body, NULL, &ch), OMS_OK);
   /* a supplier's stock is not ours: no ship_stock */
   assert_absent(ch, "ship_stock");
   assert_at(ch, "po_line_updates", "[{'fulfillment_id':'" F3 "','line':3,'shipped':1}]");
@@ -1033,7 +1033,7 @@ START_TEST(test_pickup)
   struct eng_act a = act();
   json_t *o = order_pickup(), *ch = (json_t *)1;
   json_t *body = jq("{'carrier':'UPS','tracking_number':'1Z1'}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_SHIP, body, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_SHIP, body, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail, "A pickup fulfillment is picked up, not shipped");
@@ -1041,22 +1041,22 @@ START_TEST(test_pickup)
 
   /* picked up before it is ready: refused */
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_PICKED_UP, NULL, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_PICKED_UP, NULL, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "A fulfillment in status released cannot be picked up");
 
   /* a ship fulfillment is never ready for pickup */
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_READY, NULL, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_READY, NULL, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "Only a pickup fulfillment can be ready for pickup");
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_PICKED_UP, NULL, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_PICKED_UP, NULL, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "Only a pickup fulfillment can be picked up");
 
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_READY, NULL, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_READY, NULL, NULL, &ch), OMS_OK);
   assert_at(ch, "fulfillment_updates", "[{'id':'" F3 "','status':'ready_for_pickup'}]");
   assert_at(ch, "events", "[{'type':'fulfillment.status_changed','data':{'fulfillment_id':'" F3 "',"
                           "'order_id':'" ORD "','source':'STORE5','status':'ready_for_pickup'}}]");
@@ -1066,12 +1066,12 @@ START_TEST(test_pickup)
   /* ready twice: refused */
   put(o, "fulfillments.2.status", "'ready_for_pickup'");
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_READY, NULL, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_READY, NULL, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "A fulfillment in status ready_for_pickup cannot be made ready for pickup");
 
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F3, ENG_F_PICKED_UP, NULL, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F3, ENG_F_PICKED_UP, NULL, NULL, &ch), OMS_OK);
   assert_at(ch, "ship_stock",
             "[{'location':'STORE5','sku':'A','quantity':1,'reason':'pickup','reference':'" F3 "'}]");
   assert_at(ch, "fulfillment_updates", "[{'id':'" F3 "','status':'picked_up'}]");
@@ -1089,7 +1089,7 @@ START_TEST(test_delivered)
 {
   struct eng_act a = act();
   json_t *o = order_released(), *ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_DELIVERED, NULL, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_DELIVERED, NULL, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.detail, "A fulfillment in status released cannot be delivered");
@@ -1106,7 +1106,7 @@ START_TEST(test_delivered)
   put(o, "fulfillments.1.status", "'shipped'");
   put(o, "fulfillments.1.lines.0.shipped", "1");
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_DELIVERED, NULL, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_DELIVERED, NULL, NULL, &ch), OMS_OK);
   assert_at(ch, "fulfillment_updates", "[{'id':'" F1 "','status':'delivered'}]");
   assert_at(ch, "lines.0.delivered", "3");
   assert_at(ch, "lines.0.status", "'delivered'");
@@ -1119,7 +1119,7 @@ START_TEST(test_delivered)
   put(o, "lines.0.delivered", "3");
   put(o, "lines.1.delivered", "1");
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F2, ENG_F_DELIVERED, NULL, NULL, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F2, ENG_F_DELIVERED, NULL, NULL, &ch), OMS_OK);
   assert_at(ch, "lines.1.delivered", "2");
   assert_at(ch, "status", "'delivered'");
   assert_at(ch, "events.1", "{'type':'order.status_changed','data':{'order_id':'" ORD "',"
@@ -1128,7 +1128,7 @@ START_TEST(test_delivered)
 
   /* delivered twice: refused */
   a = act();
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_DELIVERED, NULL, NULL, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_DELIVERED, NULL, NULL, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "A fulfillment in status delivered cannot be delivered");
   json_decref(o);
@@ -1143,7 +1143,7 @@ START_TEST(test_reject_short_pick)
   struct eng_act a = act();
   json_t *o = order_released(), *in = inputs(), *ch = NULL;
   json_t *body = jq("{'reason':'short_pick','lines':[{'sku':'A','quantity':2}]}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
   assert_at(ch, "lose_stock",
             "[{'location':'WH1','sku':'A','quantity':2,'reason':'short_pick','reference':'" F1 "'}]");
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':2,'fenced':1}]");
@@ -1177,14 +1177,14 @@ START_TEST(test_reject_short_pick)
   /* damaged: ledger reason damage; other: on-hand untouched */
   a = act();
   body = jq("{'reason':'damaged','lines':[{'sku':'B','quantity':1}]}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
   assert_at(ch, "lose_stock",
             "[{'location':'WH1','sku':'B','quantity':1,'reason':'damage','reference':'" F1 "'}]");
   json_decref(ch);
   json_decref(body);
   a = act();
   body = jq("{'reason':'other','lines':[{'sku':'B','quantity':1}]}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
   assert_absent(ch, "lose_stock");
   assert_at(ch, "exceptions.0.detail", "'WH1 rejected 1 of B (other)'");
   json_decref(ch);
@@ -1204,7 +1204,7 @@ START_TEST(test_reject_all_nowhere_else)
   put(in, "locations.2.stock.A.on_hand", "0");
   put(in, "locations.0.stock.B.on_hand", "1"); /* STORE5's B is all ours */
   json_t *body = jq("{'reason':'short_pick'}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch), OMS_OK);
   assert_at(ch, "lose_stock",
             "[{'location':'WH1','sku':'A','quantity':3,'reason':'short_pick','reference':'" F1 "'},"
             "{'location':'WH1','sku':'B','quantity':1,'reason':'short_pick','reference':'" F1 "'}]");
@@ -1238,7 +1238,7 @@ START_TEST(test_reject_all_nowhere_else)
   put(o, "fulfillments.0.status", "'rejected'");
   a = act();
   body = jq("{'reason':'other'}");
-  ck_assert_int_eq(eng_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch),
+  ck_assert_int_eq(ut_act_fulfillment(&a, o, F1, ENG_F_REJECT, body, in, &ch),
                    OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "A fulfillment in status rejected cannot be rejected");
   json_decref(body);
@@ -1255,7 +1255,7 @@ START_TEST(test_po_ack)
   struct eng_act a = act();
   json_t *o = order_dropship(), *in = inputs_dropship(), *ch = NULL;
   json_t *lines = jq("[{'sku':'D','status':'rejected'}]");
-  ck_assert_int_eq(eng_act_po_ack(&a, o, F3, lines, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_po_ack(&a, o, F3, lines, in, &ch), OMS_OK);
   /* units the supplier refused are not given back to its availability */
   ck_assert_ptr_null(json_object_get(ch, "unsupply"));
   assert_at(ch, "exceptions",
@@ -1297,7 +1297,7 @@ START_TEST(test_po_ack)
   a = act();
   lines = jq("[{'sku':'A','status':'accepted'}]");
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_po_ack(&a, o, F3, lines, in, &ch), OMS_ERR_VALIDATION);
+  ck_assert_int_eq(ut_act_po_ack(&a, o, F3, lines, in, &ch), OMS_ERR_VALIDATION);
   ck_assert_ptr_null(ch);
   ck_assert_str_eq(a.field, "lines[0].sku");
   json_decref(lines);
@@ -1316,7 +1316,7 @@ START_TEST(test_po_ack_partial)
   put(in, "items.E", "{'price':100,'dropship':true,'preorder_enabled':false,'preorder_limit':null,"
                      "'channel_limit':null,'release_date':null}");
   json_t *lines = jq("[{'sku':'D','status':'rejected'},{'sku':'E','status':'accepted'}]");
-  ck_assert_int_eq(eng_act_po_ack(&a, o, F3, lines, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_po_ack(&a, o, F3, lines, in, &ch), OMS_OK);
   assert_at(ch, "po_line_updates",
             "[{'fulfillment_id':'" F3 "','line':3,'shipped':0,'status':'rejected'},"
             "{'fulfillment_id':'" F3 "','line':4,'shipped':0,'status':'accepted'}]");
@@ -1336,7 +1336,7 @@ START_TEST(test_po_ack_partial)
   a = act();
   put(o, "fulfillments.2.status", "'shipped'");
   lines = jq("[{'sku':'E','status':'accepted'}]");
-  ck_assert_int_eq(eng_act_po_ack(&a, o, F3, lines, in, &ch), OMS_ERR_INVALID_STATE);
+  ck_assert_int_eq(ut_act_po_ack(&a, o, F3, lines, in, &ch), OMS_ERR_INVALID_STATE);
   ck_assert_str_eq(a.detail, "A fulfillment in status shipped cannot be acknowledged");
   json_decref(lines);
   json_decref(in);
@@ -1351,7 +1351,7 @@ START_TEST(test_shortfall)
    * second loss of stock (the count already lowered it) */
   struct eng_act a = act();
   json_t *o = order_released(), *in = inputs(), *ch = NULL;
-  ck_assert_int_eq(eng_act_shortfall(&a, o, F1, "A", 2, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_shortfall(&a, o, F1, "A", 2, in, &ch), OMS_OK);
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'A','quantity':2,'fenced':1}]");
   assert_absent(ch, "lose_stock");
   assert_absent(ch, "exceptions");
@@ -1366,13 +1366,13 @@ START_TEST(test_shortfall)
 
   /* more than the fulfillment holds: what it has */
   a = act();
-  ck_assert_int_eq(eng_act_shortfall(&a, o, F1, "B", 5, in, &ch), OMS_OK);
+  ck_assert_int_eq(ut_act_shortfall(&a, o, F1, "B", 5, in, &ch), OMS_OK);
   assert_at(ch, "unreserve", "[{'location':'WH1','sku':'B','quantity':1,'fenced':0}]");
   json_decref(ch);
 
   a = act();
   ch = (json_t *)1;
-  ck_assert_int_eq(eng_act_shortfall(&a, o, "f0000000-0000-4000-8000-000000000009", "A", 1, in, &ch),
+  ck_assert_int_eq(ut_act_shortfall(&a, o, "f0000000-0000-4000-8000-000000000009", "A", 1, in, &ch),
                    OMS_ERR_NOT_FOUND);
   ck_assert_ptr_null(ch);
   json_decref(in);

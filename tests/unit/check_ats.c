@@ -141,19 +141,20 @@ END_TEST
 
 START_TEST(eval_from_json_inputs)
 {
-  json_t *ch = json_loads("{\"code\":\"web\",\"safety_stock\":1,\"percent\":100,"
+  /* which locations count is the channel's (the engine decides, from its list) */
+  json_t *ch = json_loads("{\"code\":\"web\",\"locations\":[\"WH1\"],\"safety_stock\":1,\"percent\":100,"
                           "\"max_per_sku\":null,\"dropship\":false,\"preorders\":false}", 0, NULL);
   json_t *in = json_loads("{\"sku\":\"A\",\"dropship\":false,\"supplier_available\":0,"
                           "\"preorder_enabled\":false,\"preorder_limit\":0,\"channel_limit\":null,"
                           "\"outstanding\":0,\"outstanding_channel\":0,\"positions\":["
                           "{\"location\":\"WH1\",\"on_hand\":10,\"reserved\":3,\"fenced_this\":0,"
-                          "\"fenced_other\":2,\"active\":true,\"ship\":true,\"in_channel\":true},"
+                          "\"fenced_other\":2,\"active\":true,\"ship\":true},"
                           "{\"location\":\"WH2\",\"on_hand\":5,\"reserved\":0,\"fenced_this\":0,"
-                          "\"fenced_other\":0,\"active\":true,\"ship\":true,\"in_channel\":false}]}",
+                          "\"fenced_other\":0,\"active\":true,\"ship\":true}]}",
                           0, NULL);
   ck_assert_ptr_nonnull(ch);
   ck_assert_ptr_nonnull(in);
-  json_t *res = eng_ats_eval(ch, in);
+  json_t *res = ut_ats_eval(ch, in);
   ck_assert_str_eq(json_string_value(json_object_get(res, "sku")), "A");
   ck_assert_int_eq(json_integer_value(json_object_get(res, "on_hand_ats")), 4);
   ck_assert_int_eq(json_integer_value(json_object_get(res, "available_to_sell")), 4);

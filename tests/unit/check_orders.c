@@ -313,7 +313,7 @@ static struct cap capture_ex(const char *order_text, json_t *inputs, bool never_
   next_id = 0;
   r.payload = (json_t *)1;
   r.errors = (json_t *)1;
-  r.rc = eng_capture(order, inputs, &ctx, &r.payload, &r.errors);
+  r.rc = ut_capture(order, inputs, &ctx, &r.payload, &r.errors);
   if (r.rc == ENG_CAPTURE_OK) {
     ck_assert_ptr_nonnull(r.payload);
     ck_assert_ptr_null(r.errors);
@@ -518,7 +518,7 @@ START_TEST(test_capture_unknown_objects)
   struct cap r = capture("{'channel':'web','lines':[{'sku':'A','quantity':1},{'sku':'NOPE','quantity':1},"
                          "{'sku':'B','quantity':1,'fulfillment':'pickup','pickup_location':'STORE9'}]}",
                          base_inputs());
-  ck_assert_int_eq(r.rc, ENG_CAPTURE_INVALID);
+  ck_assert_int_eq(r.rc, ENG_CAPTURE_UNKNOWN);
   assert_json(r.errors, "[{'field':'lines[1].sku','message':'does not exist'},"
                         "{'field':'lines[2].pickup_location','message':'does not exist'}]");
   json_decref(r.errors);
@@ -526,7 +526,7 @@ START_TEST(test_capture_unknown_objects)
   json_t *in = base_inputs();
   put(in, "channel", "null");
   r = capture("{'channel':'web','lines':[{'sku':'A','quantity':1}]}", in);
-  ck_assert_int_eq(r.rc, ENG_CAPTURE_INVALID);
+  ck_assert_int_eq(r.rc, ENG_CAPTURE_UNKNOWN);
   assert_json(r.errors, "[{'field':'channel','message':'does not exist'}]");
   json_decref(r.errors);
 }
@@ -925,7 +925,7 @@ START_TEST(test_capture_exchange_and_ids)
                                 .exchange_for = "22222222-2222-4222-8222-222222222222",
                                 .new_id = test_new_id};
   next_id = 0;
-  ck_assert_int_eq(eng_capture(order, in, &ctx, &payload, &errors), ENG_CAPTURE_OK);
+  ck_assert_int_eq(ut_capture(order, in, &ctx, &payload, &errors), ENG_CAPTURE_OK);
   assert_at(payload, "order.exchange_for", "'22222222-2222-4222-8222-222222222222'");
   assert_at(payload, "order.total", "0");
   assert_at(payload, "actor", "'system'");
@@ -940,7 +940,7 @@ START_TEST(test_simulate)
 {
   json_t *order = order_doc("{'channel':'web','lines':[{'sku':'A','quantity':10}]}");
   json_t *in = base_inputs(), *errors = (json_t *)1;
-  json_t *d = eng_simulate(order, in, &errors);
+  json_t *d = ut_simulate(order, in, &errors);
   ck_assert_ptr_nonnull(d);
   ck_assert_ptr_null(errors);
   assert_at(d, "rule", "'default'");
@@ -952,14 +952,14 @@ START_TEST(test_simulate)
 
   /* what cannot be sourced is explained, not refused */
   order = order_doc("{'channel':'web','lines':[{'sku':'B','quantity':9}]}");
-  d = eng_simulate(order, in, &errors);
+  d = ut_simulate(order, in, &errors);
   ck_assert_ptr_nonnull(d);
   assert_at(d, "unsourced", "[{'sku':'B','quantity':4,'reason':'insufficient stock'}]");
   json_decref(d);
   json_decref(order);
 
   order = order_doc("{'channel':'web','lines':[{'sku':'X','quantity':1}]}");
-  d = eng_simulate(order, in, &errors);
+  d = ut_simulate(order, in, &errors);
   ck_assert_ptr_null(d);
   assert_json(errors, "[{'field':'lines[0].sku','message':'does not exist'}]");
   json_decref(errors);

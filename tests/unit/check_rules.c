@@ -84,7 +84,7 @@ static void eval_is(const char *rules_text, const char *order_text, const char *
   }
   json_t *order = jq(order_text), *prices = jq(prices_text);
   const char *released = "sentinel";
-  json_t *holds = eng_order_rules_eval(rules, order, prices, &released);
+  json_t *holds = ut_rules_eval(rules, order, prices, &released);
   ck_assert_ptr_nonnull(holds);
   assert_json(holds, want_holds);
   if (want_released)
@@ -324,7 +324,7 @@ START_TEST(cond_empty_rules)
   json_t *in = jq("[{'name':'r','action':'hold'}]"), *rules = NULL, *errors = json_array();
   ck_assert_int_eq(eng_order_rules_parse(in, &rules, errors), 0);
   json_t *order = jq(ORDER), *prices = jq(PRICES);
-  json_t *holds = eng_order_rules_eval(rules, order, prices, NULL);
+  json_t *holds = ut_rules_eval(rules, order, prices, NULL);
   assert_json(holds, "[" HOLD("r", "review") "]");
   json_decref(holds);
   json_decref(order);

@@ -21,4 +21,26 @@ json_t *ut_at(json_t *j, const char *path);                /* the value at "line
 const char *ut_err_at(json_t *errors, const char *field);  /* the message at field, or NULL */
 void ut_assert_err(json_t *errors, const char *field, const char *msg);
 
+/* unit_model.c: the engine through the repository's JSON readers and
+ * writers (fixtures and expectations are the database functions' JSON) */
+#include "oms/engine.h"
+json_t *ut_ats_eval(json_t *channel, json_t *inputs);
+json_t *ut_rules_eval(json_t *rules, json_t *order, json_t *prices, const char **released_by);
+enum eng_capture_result ut_capture(json_t *order, json_t *inputs,
+                                   const struct eng_capture_ctx *ctx, json_t **payload,
+                                   json_t **errors);
+json_t *ut_simulate(json_t *order, json_t *inputs, json_t **errors);
+enum oms_err ut_act_hold(struct eng_act *a, json_t *order, const char *reason, json_t **change);
+enum oms_err ut_act_release(struct eng_act *a, json_t *order, json_t **change);
+enum oms_err ut_act_cancel(struct eng_act *a, json_t *order, json_t *lines, const char *reason,
+                           json_t **change);
+enum oms_err ut_act_reroute(struct eng_act *a, json_t *order, json_t *inputs, json_t **change);
+enum oms_err ut_act_fulfillment(struct eng_act *a, json_t *order, const char *fid,
+                                enum eng_fstep step, json_t *body, json_t *inputs,
+                                json_t **change);
+enum oms_err ut_act_po_ack(struct eng_act *a, json_t *order, const char *fid, json_t *lines,
+                           json_t *inputs, json_t **change);
+enum oms_err ut_act_shortfall(struct eng_act *a, json_t *order, const char *fid, const char *sku,
+                              long long units, json_t *inputs, json_t **change);
+
 #endif
