@@ -1380,6 +1380,43 @@ START_TEST(test_shortfall)
 }
 END_TEST
 
+/* Every refusal the engine's actions return says what the client did: a
+ * 4xx (the action runner replies with its status, detail and field). */
+START_TEST(test_refusals_are_4xx)
+{
+  const enum oms_err refusals[] = {OMS_ERR_INVALID_STATE, OMS_ERR_VALIDATION, OMS_ERR_NOT_FOUND};
+  for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+    ck_assert_uint_ge(oms_err_status(refusals[i]), 400);
+    ck_assert_uint_lt(oms_err_status(refusals[i]), 500);
+  }
+}
+END_TEST
+
+/* A count short by 5 takes the newest allocations first, only the units
+ * short, never more than a line holds. */
+START_TEST(test_shortfall_plan)
+{
+  const struct oms_open_allocation allocs[] = {
+      {.fulfillment_id = "f3", .order_id = "o3", .open = 2},
+      {.fulfillment_id = "f2", .order_id = "o2", .open = 0},
+      {.fulfillment_id = "f1", .order_id = "o1", .open = 4},
+      {.fulfillment_id = "f0", .order_id = "o0", .open = 9}};
+  struct eng_shortfall_take takes[4];
+  long long moved;
+  size_t n = eng_shortfall_plan(allocs, 4, 5, takes, &moved);
+  ck_assert_uint_eq(n, 2);
+  ck_assert_int_eq(moved, 5);
+  ck_assert_str_eq(takes[0].fulfillment_id, "f3");
+  ck_assert_int_eq(takes[0].units, 2);
+  ck_assert_str_eq(takes[1].order_id, "o1");
+  ck_assert_int_eq(takes[1].units, 3);
+  /* more short than allocated: everything open, and no more */
+  n = eng_shortfall_plan(allocs, 4, 100, takes, &moved);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_int_eq(moved, 15);
+}
+END_TEST
+
 Suite *suite_actions(void)
 {
   Suite *s = suite_create("actions");
@@ -1421,6 +1458,8 @@ Suite *suite_actions(void)
   tcase_add_test(tp, test_po_ack);
   tcase_add_test(tp, test_po_ack_partial);
   tcase_add_test(tp, test_shortfall);
+  tcase_add_test(tp, test_shortfall_plan);
+  tcase_add_test(tp, test_refusals_are_4xx);
   suite_add_tcase(s, tp);
   return s;
 }
