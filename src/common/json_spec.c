@@ -90,10 +90,130 @@ static int check_code(json_t *v, const char *path, json_t *errors)
   return 0;
 }
 
+static json_t *parse_number(const struct js_field *f, json_t *v, const char *path,
+                            json_t *errors)
+{
+  char msg[128];
+  if (!json_is_number(v)) {
+    js_error(errors, path, "must be a number");
+    return NULL;
+  }
+  double d = json_number_value(v);
+  if (!isfinite(d) || d < f->dmin || d > f->dmax) {
+    snprintf(msg, sizeof msg, "must be between %g and %g", f->dmin, f->dmax);
+    js_error(errors, path, msg);
+    return NULL;
+  }
+  return json_real(d);
+}
+
+static json_t *parse_enum(const struct js_field *f, json_t *v, const char *path, json_t *errors)
+{
+  char msg[256];
+  if (json_is_string(v))
+    for (const char *const *e = f->enums; *e; e++)
+      if (strcmp(*e, json_string_value(v)) == 0)
+        return json_incref(v);
+  size_t o = (size_t)snprintf(msg, sizeof msg, "must be one of");
+  for (const char *const *e = f->enums; *e && o < sizeof msg; e++)
+    o += (size_t)snprintf(msg + o, sizeof msg - o, "%s %s", e == f->enums ? "" : ",", *e);
+  js_error(errors, path, msg);
+  return NULL;
+}
+
+/* JS_STRINGS and JS_CODES: an array of strings or codes ("*" with JS_STAR). */
+static json_t *parse_list(const struct js_field *f, json_t *v, const char *path, json_t *errors)
+{
+  char sub[512], msg[64];
+  size_t i;
+  json_t *e;
+  if ((f->flags & JS_STAR) && json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
+    return json_incref(v);
+  if (!json_is_array(v)) {
+    js_error(errors, path, (f->flags & JS_STAR) ? "must be \"*\" or an array of codes"
+                                                : "must be an array");
+    return NULL;
+  }
+  if (f->max_items && json_array_size(v) > f->max_items) {
+    snprintf(msg, sizeof msg, "must have at most %zu entries", f->max_items);
+    js_error(errors, path, msg);
+    return NULL;
+  }
+  int bad = 0;
+  json_array_foreach(v, i, e)
+  {
+    path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
+    if (f->type == JS_CODES ? check_code(e, sub, errors) : check_string(f, e, sub, errors))
+      bad = 1;
+  }
+  return bad ? NULL : json_incref(v);
+}
+
+static json_t *parse_code_ints(const struct js_field *f, json_t *v, const char *path,
+                               json_t *errors)
+{
+  char sub[512];
+  const char *k;
+  json_t *e;
+  if (!json_is_object(v)) {
+    js_error(errors, path, "must be an object");
+    return NULL;
+  }
+  int bad = 0;
+  json_object_foreach(v, k, e)
+  {
+    path_fmt(sub, sizeof sub, "%s.%s", path, k);
+    if (!oms_code_valid(k)) {
+      js_error(errors, sub, "key must be a code");
+      bad = 1;
+    } else if (check_int(f, e, sub, errors)) {
+      bad = 1;
+    }
+  }
+  return bad ? NULL : json_incref(v);
+}
+
+/* JS_ARRAY: 1..max_items objects, each parsed with the sub-spec. */
+static json_t *parse_array(const struct js_field *f, json_t *v, const char *path, json_t *errors)
+{
+  char sub[512], msg[64];
+  size_t i;
+  json_t *e;
+  if (!json_is_array(v)) {
+    js_error(errors, path, "must be an array");
+    return NULL;
+  }
+  if (json_array_size(v) == 0 || (f->max_items && json_array_size(v) > f->max_items)) {
+    snprintf(msg, sizeof msg, "must have 1 to %zu entries", f->max_items ? f->max_items : (size_t)10000);
+    js_error(errors, path, msg);
+    return NULL;
+  }
+  json_t *out = json_array();
+  int bad = 0;
+  json_array_foreach(v, i, e)
+  {
+    json_t *o = NULL;
+    path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
+    if (!json_is_object(e)) {
+      js_error(errors, sub, "must be an object");
+      bad = 1;
+    } else if (js_parse(f->sub, e, sub, &o, errors) == 0) {
+      json_array_append_new(out, o);
+    } else {
+      bad = 1;
+    }
+  }
+  if (bad) {
+    json_decref(out);
+    return NULL;
+  }
+  return out;
+}
+
 /* Validates one present, non-null value; returns a new normalised value or NULL. */
 static json_t *parse_value(const struct js_field *f, json_t *v, const char *path, json_t *errors)
 {
-  char sub[512], msg[256];
+  json_t *out = NULL;
   switch (f->type) {
   case JS_STRING:
     return check_string(f, v, path, errors) ? NULL : json_incref(v);
@@ -101,129 +221,36 @@ static json_t *parse_value(const struct js_field *f, json_t *v, const char *path
     return check_code(v, path, errors) ? NULL : json_incref(v);
   case JS_INT:
     return check_int(f, v, path, errors) ? NULL : json_incref(v);
-  case JS_NUMBER: {
-    if (!json_is_number(v)) {
-      js_error(errors, path, "must be a number");
-      return NULL;
-    }
-    double d = json_number_value(v);
-    if (!isfinite(d) || d < f->dmin || d > f->dmax) {
-      snprintf(msg, sizeof msg, "must be between %g and %g", f->dmin, f->dmax);
-      js_error(errors, path, msg);
-      return NULL;
-    }
-    return json_real(d);
-  }
+  case JS_NUMBER:
+    return parse_number(f, v, path, errors);
   case JS_BOOL:
     if (!json_is_boolean(v)) {
       js_error(errors, path, "must be true or false");
       return NULL;
     }
     return json_incref(v);
-  case JS_ENUM: {
-    if (json_is_string(v))
-      for (const char *const *e = f->enums; *e; e++)
-        if (strcmp(*e, json_string_value(v)) == 0)
-          return json_incref(v);
-    size_t o = (size_t)snprintf(msg, sizeof msg, "must be one of");
-    for (const char *const *e = f->enums; *e && o < sizeof msg; e++)
-      o += (size_t)snprintf(msg + o, sizeof msg - o, "%s %s", e == f->enums ? "" : ",", *e);
-    js_error(errors, path, msg);
-    return NULL;
-  }
+  case JS_ENUM:
+    return parse_enum(f, v, path, errors);
   case JS_DATE:
     if (!json_is_string(v) || !oms_date_valid(json_string_value(v))) {
       js_error(errors, path, "must be a date YYYY-MM-DD");
       return NULL;
     }
     return json_incref(v);
-  case JS_OBJECT: {
-    json_t *out = NULL;
+  case JS_OBJECT:
     if (!json_is_object(v)) {
       js_error(errors, path, "must be an object");
       return NULL;
     }
     js_parse(f->sub, v, path, &out, errors);
     return out;
-  }
   case JS_STRINGS:
-  case JS_CODES: {
-    size_t i;
-    json_t *e;
-    if ((f->flags & JS_STAR) && json_is_string(v) && strcmp(json_string_value(v), "*") == 0)
-      return json_incref(v);
-    if (!json_is_array(v)) {
-      js_error(errors, path, (f->flags & JS_STAR) ? "must be \"*\" or an array of codes"
-                                                  : "must be an array");
-      return NULL;
-    }
-    if (f->max_items && json_array_size(v) > f->max_items) {
-      snprintf(msg, sizeof msg, "must have at most %zu entries", f->max_items);
-      js_error(errors, path, msg);
-      return NULL;
-    }
-    int bad = 0;
-    json_array_foreach(v, i, e)
-    {
-      path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
-      if (f->type == JS_CODES ? check_code(e, sub, errors) : check_string(f, e, sub, errors))
-        bad = 1;
-    }
-    return bad ? NULL : json_incref(v);
-  }
-  case JS_CODE_INTS: {
-    const char *k;
-    json_t *e;
-    if (!json_is_object(v)) {
-      js_error(errors, path, "must be an object");
-      return NULL;
-    }
-    int bad = 0;
-    json_object_foreach(v, k, e)
-    {
-      path_fmt(sub, sizeof sub, "%s.%s", path, k);
-      if (!oms_code_valid(k)) {
-        js_error(errors, sub, "key must be a code");
-        bad = 1;
-      } else if (check_int(f, e, sub, errors)) {
-        bad = 1;
-      }
-    }
-    return bad ? NULL : json_incref(v);
-  }
-  case JS_ARRAY: {
-    size_t i;
-    json_t *e;
-    if (!json_is_array(v)) {
-      js_error(errors, path, "must be an array");
-      return NULL;
-    }
-    if (json_array_size(v) == 0 || (f->max_items && json_array_size(v) > f->max_items)) {
-      snprintf(msg, sizeof msg, "must have 1 to %zu entries", f->max_items ? f->max_items : (size_t)10000);
-      js_error(errors, path, msg);
-      return NULL;
-    }
-    json_t *out = json_array();
-    int bad = 0;
-    json_array_foreach(v, i, e)
-    {
-      json_t *o = NULL;
-      path_fmt(sub, sizeof sub, "%s[%zu]", path, i);
-      if (!json_is_object(e)) {
-        js_error(errors, sub, "must be an object");
-        bad = 1;
-      } else if (js_parse(f->sub, e, sub, &o, errors) == 0) {
-        json_array_append_new(out, o);
-      } else {
-        bad = 1;
-      }
-    }
-    if (bad) {
-      json_decref(out);
-      return NULL;
-    }
-    return out;
-  }
+  case JS_CODES:
+    return parse_list(f, v, path, errors);
+  case JS_CODE_INTS:
+    return parse_code_ints(f, v, path, errors);
+  case JS_ARRAY:
+    return parse_array(f, v, path, errors);
   case JS_ANY:
     return json_incref(v);
   case JS_END:
