@@ -120,7 +120,7 @@ size_t eng_shortfall_plan(const struct oms_open_allocation *allocs, size_t n,
 
 /* ---- routing (routing.c) ----
  * Where each order line is fulfilled from. Pure and deterministic: the same
- * inputs give the same plan. See docs/routing.md and API.md "Routing". */
+ * inputs give the same plan. See docs/routing.md. */
 
 #define ENG_MAX_SORT 5
 
@@ -234,7 +234,7 @@ struct eng_plan {
   struct eng_unsourced *unsourced;
   size_t n_unsourced;
   bool backorder;            /* the last rule tried allows backorders */
-  json_t *explanation;       /* the decision as API.md shows it (owned) */
+  json_t *explanation;       /* the decision as docs/routing.md shows it (owned) */
 };
 
 /* Plans an order: picks the first rule whose `when` matches (else the

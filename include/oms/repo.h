@@ -6,7 +6,13 @@
  *
  * What the engine reads and decides crosses this interface as the typed
  * values of oms/model.h (converted by rows_*.c, once); documents clients see
- * (orders, fulfillments) come back as JSON built by rows_write.c. */
+ * (orders, fulfillments) come back as JSON built by rows_write.c.
+ *
+ * Ownership, for every function here unless it says otherwise: pointer
+ * arguments are borrowed for the call; a json_t ** out-parameter receives a
+ * new reference the caller releases with json_decref (NULL when no row); a
+ * char ** receives a string the caller frees; model values are carved from
+ * the struct oms_arena given and live until it is freed. */
 #ifndef OMS_REPO_H
 #define OMS_REPO_H
 

@@ -1,4 +1,4 @@
-/* rules.c: order rules (API.md "Orders", PUT /v1/order-rules; docs/order-rules.md).
+/* rules.c: order rules (PUT /v1/order-rules; docs/order-rules.md).
  * An ordered list of {name, when, action, reason}: when an order arrives,
  * every matching "hold" rule adds a hold and a matching "release" rule stops
  * the evaluation. Validation is strict about keys (an unknown condition or

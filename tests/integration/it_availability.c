@@ -1,5 +1,5 @@
 /* it_availability.c: available-to-sell per channel end to end
- * (GET /v1/channels/{code}/availability) by the formula of API.md, batches,
+ * (GET /v1/channels/{code}/availability) by the formula of docs/availability.md, batches,
  * roles, and the feed of changed skus (…/availability/feed). */
 #include <stdio.h>
 #include <stdlib.h>

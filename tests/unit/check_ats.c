@@ -1,4 +1,4 @@
-/* check_ats.c: available-to-sell arithmetic (API.md "Inventory") and the
+/* check_ats.c: available-to-sell arithmetic (docs/availability.md) and the
  * adjustment rules, with the worked examples of docs/availability.md. */
 #include <check.h>
 #include <string.h>

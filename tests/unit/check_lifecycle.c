@@ -1,6 +1,6 @@
 /* check_lifecycle.c: line and order statuses of src/engine/lifecycle.c,
  * derived from unit counts. Each line status, then the order statuses that
- * combinations of line statuses give (API.md "Orders"). */
+ * combinations of line statuses give (docs/openapi.yaml, order statuses). */
 #include <check.h>
 #include <stddef.h>
 #include "oms/engine.h"
