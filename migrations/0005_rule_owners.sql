@@ -8,12 +8,25 @@
 -- channel's list. tests/integration/it_rules.c holds C and SQL to the same
 -- answers on a table of cases.
 
--- Units ring-fenced at a location for channels other than ch: the one SQL
--- definition, used by the ATS inputs, the capture inputs and the guard.
+-- Units ring-fenced for channels other than ch, per sku and location: the
+-- one SQL definition, used by the ATS inputs, the capture inputs and the
+-- guard. A set-returning SQL function of one SELECT, so the planner inlines
+-- it into each caller's query (a scalar SQL function with a FROM clause is
+-- not inlined and would be planned again at every call).
+CREATE FUNCTION oms_fenced_others(t uuid, ch text, p_skus text[])
+RETURNS TABLE (sku text, location text, fenced bigint) LANGUAGE sql STABLE AS $$
+  SELECT g.sku, g.location, sum(g.quantity)::bigint FROM ringfences g
+   WHERE g.tenant_id = t AND g.sku = ANY (p_skus) AND g.channel <> ch
+   GROUP BY g.sku, g.location
+$$;
+
+-- The same for one sku at one location (the guard of one reservation).
 CREATE FUNCTION oms_fenced_other(t uuid, p_sku text, p_location text, ch text) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-  SELECT coalesce(sum(g.quantity), 0)::bigint FROM ringfences g
-   WHERE g.tenant_id = t AND g.sku = p_sku AND g.location = p_location AND g.channel <> ch
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN coalesce((SELECT f.fenced FROM oms_fenced_others(t, ch, ARRAY[p_sku]) f
+                    WHERE f.location = p_location), 0);
+END
 $$;
 
 -- What a channel may reserve: the guard's copy of eng_ats_reservable()
@@ -49,9 +62,11 @@ SELECT json_build_object(
         'fenced_this', coalesce((SELECT sum(r.quantity) FROM ringfences r
                                  WHERE r.tenant_id = p_tenant AND r.sku = i.sku
                                    AND r.location = v.location AND r.channel = p_channel), 0),
-        'fenced_other', oms_fenced_other(p_tenant, i.sku, v.location, p_channel))
+        'fenced_other', coalesce(fo.fenced, 0))
         ORDER BY v.location)
       FROM inventory v JOIN locations l ON l.tenant_id = v.tenant_id AND l.code = v.location
+      LEFT JOIN oms_fenced_others(p_tenant, p_channel, p_skus) fo
+        ON fo.sku = v.sku AND fo.location = v.location
       WHERE v.tenant_id = p_tenant AND v.sku = i.sku), '[]'::json))
   FROM items i
   WHERE i.tenant_id = p_tenant AND i.sku = ANY (p_skus)
@@ -78,10 +93,12 @@ BEGIN
                 'cost_per_shipment', l.cost_per_shipment, 'ship_days', l.ship_days,
                 'stock', (SELECT coalesce(json_object_agg(v.sku, json_build_object(
                             'on_hand', v.on_hand, 'reserved', v.reserved,
-                            'fenced_other', oms_fenced_other(v.tenant_id, v.sku, v.location,
-                                                             p_channel))),
+                            'fenced_other', coalesce(fo.fenced, 0))),
                             '{}'::json)
-                          FROM inventory v WHERE v.tenant_id = l.tenant_id AND v.location = l.code
+                          FROM inventory v
+                          LEFT JOIN oms_fenced_others(l.tenant_id, p_channel, p_skus) fo
+                            ON fo.sku = v.sku AND fo.location = v.location
+                          WHERE v.tenant_id = l.tenant_id AND v.location = l.code
                             AND v.sku = ANY (p_skus)))
               ORDER BY l.code), '[]'::json)
               FROM locations l WHERE l.tenant_id = oms_tenant()

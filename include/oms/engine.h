@@ -63,6 +63,7 @@ struct eng_ats_item {
   bool preorder_enabled;
   long long preorder_limit;
   long long channel_limit;       /* < 0: no channel limit */
+  long long expected;            /* units still to arrive on inbound shipments */
   long long outstanding;         /* pre-ordered, not yet allocated, all channels */
   long long outstanding_channel; /* the same for this channel */
 };
@@ -80,9 +81,13 @@ long long eng_ats_reservable(const struct eng_ats_channel *c, const struct eng_a
 /* Computes the ATS of one sku for channel c over n positions. */
 void eng_ats_compute(const struct eng_ats_channel *c, const struct eng_ats_item *item,
                      const struct eng_ats_position *pos, size_t n, struct eng_ats *out);
-/* Units that may still be pre-ordered: max(0, min(limit - outstanding,
- * channel_limit - outstanding_channel)), the channel term only when the
- * item has a limit for the channel. */
+/* The overall pre-order limit in effect: the item's limit, raised to the
+ * units expected on inbound shipments when more are coming (what is on its
+ * way may be sold). */
+long long eng_preorder_limit(const struct oms_preorder_terms *t);
+/* Units that may still be pre-ordered: max(0, min(eng_preorder_limit -
+ * outstanding, channel_limit - outstanding_channel)), the channel term only
+ * when the item has a limit for the channel. */
 long long eng_preorder_headroom(const struct oms_preorder_terms *t, long long outstanding,
                                 long long outstanding_channel);
 /* Whether channel c sells from (and publishes the stock of) location code. */
@@ -425,6 +430,24 @@ struct eng_ack_line {
 enum oms_err eng_act_po_ack(struct eng_act *a, const struct oms_order *order, const char *fid,
                             const struct eng_ack_line *lines, size_t n,
                             struct oms_change *change);
+/* ---- receipts of inbound supply (receipts.c) ---- */
+struct eng_receipt_line {
+  const char *sku;
+  long long quantity; /* > 0 */
+};
+/* Receives lines at the inbound's location: counts them on the inbound
+ * (a surplus is plain stock), then allocates the received units to the
+ * waiting pre-ordered lines of the orders in `in` (capture order, then line
+ * order; a line partly covered keeps waiting for the rest), each order's
+ * allocation on one new fulfillment there, released unless the order is
+ * held or ships complete and still waits. A pickup line takes units only
+ * at its store; a ship line only where its channel sells from and the
+ * location ships. Refuses (OMS_ERR_SKU_NOT_EXPECTED, field lines[i].sku) a
+ * sku the inbound does not hold. */
+enum oms_err eng_receive(struct eng_act *a, const struct oms_receipt_inputs *in,
+                         const struct eng_receipt_line *lines, size_t n,
+                         struct oms_receipt *out);
+
 /* Takes `units` units of sku off the fulfillment fid (a count found them
  * missing) and routes them again elsewhere. */
 enum oms_err eng_act_shortfall(struct eng_act *a, const struct oms_order *order, const char *fid,

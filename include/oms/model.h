@@ -247,6 +247,7 @@ struct oms_preorder_terms {
   long long limit;         /* units outstanding at most, all channels */
   long long channel_limit; /* this channel's own limit; < 0: none */
   const char *release_date; /* YYYY-MM-DD or NULL */
+  long long expected;      /* units still to arrive on inbound shipments */
 };
 
 struct oms_item_view {
@@ -332,6 +333,49 @@ struct oms_ats_inputs {
 struct oms_open_allocation {
   const char *fulfillment_id, *order_id;
   long long open;
+};
+
+/* ---- inbound supply ---- */
+
+enum oms_inbound_status { OMS_IN_EXPECTED, OMS_IN_PARTIALLY_RECEIVED, OMS_IN_RECEIVED };
+
+struct oms_inbound_line {
+  int line;
+  const char *sku;
+  long long quantity, received;
+};
+
+struct oms_inbound {
+  const char *id, *location;
+  enum oms_inbound_status status;
+  struct oms_inbound_line *lines;
+  size_t n_lines;
+};
+
+/* The pre-order position of a sku (GET /v1/preorders). */
+struct oms_expected_receipt {
+  const char *inbound_id, *date; /* date YYYY-MM-DD or NULL */
+  long long quantity;            /* still to arrive */
+};
+struct oms_preorder_report {
+  const char *sku;
+  struct oms_preorder_terms terms;
+  long long outstanding;   /* pre-ordered units not yet allocated */
+  long long orders_waiting;
+  struct oms_expected_receipt *expected;
+  size_t n_expected;
+};
+
+/* What a receipt decides from: the inbound, its location, and every order
+ * with pre-ordered units of the received skus (locked, in capture order)
+ * with the channels they came through. */
+struct oms_receipt_inputs {
+  struct oms_inbound inbound;
+  struct oms_location_view location;
+  struct oms_channel_view *channels;
+  size_t n_channels;
+  struct oms_order *orders;
+  size_t n_orders;
 };
 
 /* ---- what the engine decides ---- */
@@ -499,6 +543,7 @@ struct oms_stock_move {
 
 struct oms_change {
   const char *order_id, *actor;
+  const char *channel; /* the order's */
   enum oms_status status;
   const char *note; /* a cancel's reason, or NULL */
   struct oms_order_line *lines; /* every line of the order, after the change */
@@ -521,5 +566,28 @@ struct oms_change {
   oms_new_exceptions exceptions;
   oms_events events;
 };
+
+/* A receipt (eng_receive): stock in, the inbound's new counts, and one
+ * change per order whose pre-ordered units it allocated. */
+struct oms_stock_in {
+  const char *sku;
+  long long quantity; /* received at the inbound's location */
+  long long reserve;  /* of it, allocated to waiting pre-orders */
+};
+
+typedef OMS_VEC(struct oms_change) oms_changes;
+
+struct oms_receipt {
+  const char *inbound_id, *location, *actor;
+  enum oms_inbound_status status;
+  struct oms_inbound_line *lines; /* the inbound's lines, received counts after the receipt */
+  size_t n_lines;
+  OMS_VEC(struct oms_stock_in) stock;
+  oms_changes changes;
+  long long allocated; /* units allocated to pre-orders */
+};
+
+const char *oms_inbound_status_name(enum oms_inbound_status s);
+int oms_inbound_status_of(const char *name);
 
 #endif

@@ -262,6 +262,24 @@ int repo_po_list(struct repo_tx *tx, const char *supplier, const char *status, l
 int repo_open_allocations(struct repo_tx *tx, const char *location, const char *sku,
                           struct oms_arena *a, struct oms_open_allocation **out, size_t *n);
 
+/* ---- inbound supply and receipts (repo_inbound.c) ---- */
+/* Creates an inbound from a validated body {location, expected_date,
+ * reference, lines:[{sku, quantity}]}; *out as GET shows it. */
+int repo_inbound_create(struct repo_tx *tx, json_t *doc, json_t **out);
+int repo_inbound_get(struct repo_tx *tx, const char *id, json_t **out);
+int repo_inbound_list(struct repo_tx *tx, const char *status, const char *location,
+                      const char *sku, long long after, int limit, json_t **out, json_t **cursors);
+/* Locks the inbound, the skus' pre-order counters and every order waiting
+ * for them, then reads what a receipt decides from. 1, 0 (no such
+ * inbound) or <0. */
+int repo_receipt_inputs(struct repo_tx *tx, const char *inbound_id, json_t *skus,
+                        struct oms_arena *a, struct oms_receipt_inputs *out);
+/* Writes a receipt; *out the inbound after it. */
+int repo_receive(struct repo_tx *tx, const struct oms_receipt *r, json_t **out);
+/* The pre-order position of the existing skus of skus, in sku order. */
+int repo_preorder_report(struct repo_tx *tx, json_t *skus, struct oms_arena *a,
+                         struct oms_preorder_report **out, size_t *n);
+
 /* Resolves a tracking token to its tenant and order (operator scope). */
 int repo_track_lookup(struct repo_db *db, const char *token, char tenant_id[37],
                       char order_id[37]);

@@ -31,14 +31,27 @@ int rows_capture_inputs(json_t *doc, const char *channel, struct oms_arena *a,
 int rows_channel_view(json_t *doc, struct oms_arena *a, struct oms_channel_view *out);
 int rows_ats_inputs(json_t *doc, struct oms_arena *a, struct oms_ats_inputs *out);
 
+/* An inbound as oms_inbound_json shows it. */
+int rows_inbound(json_t *doc, struct oms_arena *a, struct oms_inbound *out);
+/* What oms_receipt_inputs returns. */
+int rows_receipt_inputs(json_t *doc, struct oms_arena *a, struct oms_receipt_inputs *out);
+
+/* What oms_preorder_report returns for one sku. */
+int rows_preorder_report(json_t *doc, struct oms_arena *a, struct oms_preorder_report *out);
+
 /* What oms_capture decided for the capture c it wrote. */
 int rows_capture_result(json_t *doc, const struct oms_capture *c, struct oms_arena *a,
                         struct oms_capture_result *out);
 
 /* ---- writers (each returns a new reference) ---- */
-json_t *rows_capture_payload(const struct oms_capture *c, const struct oms_order_request *req);
+/* embed_routing false: order.routing is null, and the caller sends
+ * c->routing_json to oms_capture as text of its own (no parse here). */
+json_t *rows_capture_payload(const struct oms_capture *c, const struct oms_order_request *req,
+                             bool embed_routing);
 /* ship_to: the order's address for new purchase orders (NULL: none). */
 json_t *rows_change_payload(const struct oms_change *c, const struct oms_address *ship_to);
+/* The write of a receipt (oms_receive): changes flattened into set-based rows. */
+json_t *rows_receipt_payload(const struct oms_receipt *r);
 json_t *rows_order_json(const struct oms_order *o);
 json_t *rows_fulfillment_json(const struct oms_fulfillment *f);
 json_t *rows_address_json(const struct oms_address *addr);

@@ -28,6 +28,7 @@ static const char *const event_types[] = {"order.created",
                                           "purchase_order.status_changed",
                                           "exception.opened",
                                           NULL};
+static const char *const inbound_statuses[] = {"expected", "partially_received", "received", NULL};
 static const char *const stock_reasons[] = {"shipment", "pickup", "short_pick", "damage", NULL};
 
 static int index_of(const char *const *names, const char *name)
@@ -54,6 +55,7 @@ NAME_FN(oms_hold_kind_name, enum oms_hold_kind, hold_kinds)
 NAME_FN(oms_exception_kind_name, enum oms_exception_kind, exception_kinds)
 NAME_FN(oms_event_type_name, enum oms_event_type, event_types)
 NAME_FN(oms_stock_reason_name, enum oms_stock_reason, stock_reasons)
+NAME_FN(oms_inbound_status_name, enum oms_inbound_status, inbound_statuses)
 
 const char *oms_po_line_status_name(enum oms_po_line_status s)
 {
@@ -73,3 +75,4 @@ int oms_po_line_status_of(const char *name)
   int i = index_of(po_line_statuses, name);
   return i <= 0 ? -1 : i;
 }
+int oms_inbound_status_of(const char *name) { return index_of(inbound_statuses, name); }

@@ -24,10 +24,15 @@ long long eng_ats_pool(const struct eng_ats_channel *c, const struct eng_ats_pos
   return eng_ats_reservable(c, p);
 }
 
+long long eng_preorder_limit(const struct oms_preorder_terms *t)
+{
+  return t->expected > t->limit ? t->expected : t->limit;
+}
+
 long long eng_preorder_headroom(const struct oms_preorder_terms *t, long long outstanding,
                                 long long outstanding_channel)
 {
-  long long headroom = t->limit - outstanding;
+  long long headroom = eng_preorder_limit(t) - outstanding;
   if (t->channel_limit >= 0 && t->channel_limit - outstanding_channel < headroom)
     headroom = t->channel_limit - outstanding_channel;
   return max0(headroom);
@@ -62,7 +67,8 @@ void eng_ats_compute(const struct eng_ats_channel *c, const struct eng_ats_item 
   if (c->preorders && item->preorder_enabled) {
     struct oms_preorder_terms t = {.enabled = true,
                                    .limit = item->preorder_limit,
-                                   .channel_limit = item->channel_limit};
+                                   .channel_limit = item->channel_limit,
+                                   .expected = item->expected};
     out->preorder_ats = eng_preorder_headroom(&t, item->outstanding, item->outstanding_channel);
   }
   out->available_to_sell = out->on_hand_ats + out->dropship_ats + out->preorder_ats;
@@ -89,6 +95,7 @@ void eng_ats_of(const struct oms_channel_view *c, const struct oms_ats_inputs *i
       .preorder_enabled = in->preorder.enabled,
       .preorder_limit = in->preorder.limit,
       .channel_limit = in->preorder.channel_limit,
+      .expected = in->preorder.expected,
       .outstanding = in->outstanding,
       .outstanding_channel = in->outstanding_channel,
   };

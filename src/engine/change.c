@@ -51,6 +51,7 @@ void eng__chg_init(struct eng_chg *c, struct eng_act *a, const struct oms_order 
   copy_fulfillments(c, order);
   change->order_id = order->id;
   change->actor = a->actor;
+  change->channel = order->channel;
 }
 
 struct oms_order_line *eng__line_of(struct oms_order *o, int line)

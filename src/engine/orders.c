@@ -234,7 +234,7 @@ static long long preorder_units(struct capture *c, const struct oms_item_view *i
   if (pre > 0 && !t) {
     t = OMS_APPEND(c->arena, c->out->preorder_takes);
     t->sku = item->sku;
-    t->limit = item->preorder.limit;
+    t->limit = eng_preorder_limit(&item->preorder);
     t->channel_limit = item->preorder.channel_limit;
   }
   if (pre > 0)

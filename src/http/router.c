@@ -69,6 +69,12 @@ static const struct http_route routes[] = {
     {"POST", "/v1/fulfillments/{id}/picked_up", HA_STAFF, 0, http_post_fulfillments_ID_picked_up},
     {"POST", "/v1/fulfillments/{id}/delivered", HA_STAFF, 0, http_post_fulfillments_ID_delivered},
 
+    {"POST", "/v1/inbound", HA_STAFF, 0, http_post_inbound},
+    {"GET", "/v1/inbound", HA_STAFF, 0, http_get_inbound},
+    {"GET", "/v1/inbound/{id}", HA_STAFF, 0, http_get_inbound_ID},
+    {"POST", "/v1/inbound/{id}/receive", HA_STAFF, 0, http_post_inbound_ID_receive},
+    {"GET", "/v1/preorders", HA_STAFF, 0, http_get_preorders},
+
     {"GET", "/v1/purchase-orders", HA_STAFF, 0, http_get_purchase_orders},
     {"GET", "/v1/purchase-orders/{id}", HA_STAFF, 0, http_get_purchase_orders_ID},
     {"POST", "/v1/purchase-orders/{id}/acknowledge", HA_STAFF, 0, http_post_purchase_orders_ID_acknowledge},

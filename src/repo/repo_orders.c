@@ -30,17 +30,21 @@ int repo_capture_inputs(struct repo_tx *tx, const char *channel, json_t *skus, j
   return rc;
 }
 
-REPO_STMT(capture_write, "SELECT oms_capture(jsonb_set($1::jsonb, '{created_by}', to_jsonb($2::text)))");
+/* The routing decision travels as its own parameter: it is text already,
+ * and jansson need not parse it to embed it. */
+REPO_STMT(capture_write,
+          "SELECT oms_capture(jsonb_set(jsonb_set($1::jsonb, '{created_by}', to_jsonb($2::text)),"
+          " '{order,routing}', coalesce($3::jsonb, 'null'::jsonb)))");
 
 int repo_order_capture(struct repo_tx *tx, const struct oms_capture *c,
                        const struct oms_order_request *req, const char *created_by,
                        struct oms_arena *a, struct oms_capture_result *out)
 {
-  json_t *payload = rows_capture_payload(c, req), *doc = NULL;
+  json_t *payload = rows_capture_payload(c, req, false), *doc = NULL;
   char *text = json_dumps(payload, JSON_COMPACT | JSON_REAL_PRECISION(17));
-  const char *params[] = {text, created_by};
+  const char *params[] = {text, created_by, c->routing_json};
   json_decref(payload);
-  int rc = repo_json_one(tx, &capture_write, 2, params, &doc);
+  int rc = repo_json_one(tx, &capture_write, 3, params, &doc);
   free(text);
   if (rc > 0 && rows_capture_result(doc, c, a, out) != 0)
     rc = REPO_HARD;

@@ -267,6 +267,7 @@ static void read_preorder_terms(json_t *o, struct oms_arena *a, struct oms_preor
   out->limit = integer(o, "preorder_limit", 0);
   out->channel_limit = integer(o, "channel_limit", -1);
   out->release_date = text(o, "release_date", a);
+  out->expected = integer(o, "expected", 0);
 }
 
 static void read_items(json_t *items, struct oms_arena *a, struct oms_capture_inputs *out)
@@ -441,6 +442,70 @@ int rows_capture_result(json_t *doc, const struct oms_capture *c, struct oms_are
     out->fenced[i] = (struct oms_fenced_units){.fulfillment_id = text(f, "fulfillment_id", a),
                                           .line = (int)integer(f, "line", 0),
                                           .fenced = integer(f, "fenced", 0)};
+  }
+  return 0;
+}
+
+/* ---- inbound supply ---- */
+
+int rows_inbound(json_t *doc, struct oms_arena *a, struct oms_inbound *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(doc))
+    return -1;
+  out->id = text(doc, "id", a);
+  out->location = text(doc, "location", a);
+  out->status = (enum oms_inbound_status)enum_of(doc, "status", oms_inbound_status_of, 0);
+  json_t *lines = json_object_get(doc, "lines");
+  size_t i;
+  json_t *l;
+  out->n_lines = json_array_size(lines);
+  out->lines = array_of(a, out->n_lines, sizeof *out->lines);
+  json_array_foreach(lines, i, l) out->lines[i] = (struct oms_inbound_line){
+      .line = (int)integer(l, "line", 0), .sku = text(l, "sku", a),
+      .quantity = integer(l, "quantity", 0), .received = integer(l, "received", 0)};
+  return 0;
+}
+
+int rows_receipt_inputs(json_t *doc, struct oms_arena *a, struct oms_receipt_inputs *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(doc) || rows_inbound(json_object_get(doc, "inbound"), a, &out->inbound) != 0)
+    return -1;
+  read_location(json_object_get(doc, "location"), a, &out->location);
+  json_t *channels = json_object_get(doc, "channels"), *orders = json_object_get(doc, "orders");
+  size_t i;
+  json_t *x;
+  out->n_channels = json_array_size(channels);
+  out->channels = array_of(a, out->n_channels, sizeof *out->channels);
+  json_array_foreach(channels, i, x) rows_channel_view(x, a, &out->channels[i]);
+  out->n_orders = json_array_size(orders);
+  out->orders = array_of(a, out->n_orders, sizeof *out->orders);
+  json_array_foreach(orders, i, x) if (rows_order(x, a, &out->orders[i]) != 0) return -1;
+  return 0;
+}
+
+int rows_preorder_report(json_t *doc, struct oms_arena *a, struct oms_preorder_report *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(doc))
+    return -1;
+  out->sku = text(doc, "sku", a);
+  read_preorder_terms(doc, a, &out->terms);
+  out->terms.channel_limit = -1;
+  out->outstanding = integer(doc, "outstanding", 0);
+  out->orders_waiting = integer(doc, "orders_waiting", 0);
+  json_t *exp = json_object_get(doc, "expected");
+  size_t i;
+  json_t *e;
+  out->n_expected = json_array_size(exp);
+  out->expected = array_of(a, out->n_expected, sizeof *out->expected);
+  json_array_foreach(exp, i, e)
+  {
+    out->expected[i] = (struct oms_expected_receipt){
+        .inbound_id = text(e, "inbound_id", a), .date = text(e, "date", a),
+        .quantity = integer(e, "quantity", 0)};
+    out->terms.expected += out->expected[i].quantity;
   }
   return 0;
 }

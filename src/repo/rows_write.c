@@ -230,7 +230,8 @@ static json_t *capture_line_json(const struct oms_capture_line *cl)
 }
 
 /* The order's own columns: the request as stored, and what capture decided. */
-static json_t *capture_order_json(const struct oms_capture *c, const struct oms_order_request *r)
+static json_t *capture_order_json(const struct oms_capture *c, const struct oms_order_request *r,
+                                  bool embed_routing)
 {
   json_t *o = json_pack("{s:s,s:o,s:s,s:o,s:o,s:s,s:o,s:b}", "channel", r->channel,
                         "external_id", str_or_null(r->external_id), "currency", c->currency,
@@ -243,13 +244,14 @@ static json_t *capture_order_json(const struct oms_capture *c, const struct oms_
   json_object_set_new(o, "id", json_string(c->order_id));
   json_object_set_new(o, "status", json_string(oms_status_name(c->status)));
   json_object_set_new(o, "total", json_integer(c->total));
-  json_object_set_new(o, "routing", embedded(c->routing_json));
+  json_object_set_new(o, "routing", embed_routing ? embedded(c->routing_json) : json_null());
   json_object_set_new(o, "tracking_token", json_string(c->tracking_token));
   json_object_set_new(o, "exchange_for", str_or_null(c->exchange_for));
   return o;
 }
 
-json_t *rows_capture_payload(const struct oms_capture *c, const struct oms_order_request *r)
+json_t *rows_capture_payload(const struct oms_capture *c, const struct oms_order_request *r,
+                             bool embed_routing)
 {
   json_t *lines = json_array(), *holds = json_array(), *takes = json_array();
   for (size_t i = 0; i < c->lines.n; i++)
@@ -271,7 +273,7 @@ json_t *rows_capture_payload(const struct oms_capture *c, const struct oms_order
   struct placement p = placements(c->fulfillments.items, c->fulfillments.n, ship_to);
   json_decref(ship_to);
   return json_pack("{s:o,s:s,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "order",
-                   capture_order_json(c, r), "actor", c->actor, "safety_stock",
+                   capture_order_json(c, r, embed_routing), "actor", c->actor, "safety_stock",
                    (json_int_t)c->safety_stock, "lines", lines, "holds", holds, "fulfillments",
                    p.fulfillments, "location_lines", p.location_lines, "supplier_lines",
                    p.supplier_lines, "preorder_takes", takes, "purchase_orders",
@@ -399,6 +401,84 @@ json_t *rows_change_payload(const struct oms_change *c, const struct oms_address
     json_object_set_new(p, "routing", embedded(c->routing_json));
   set_nonempty(p, "exceptions", exceptions_json(c->exceptions.items, c->exceptions.n));
   set_nonempty(p, "events", events_json(c->events.items, c->events.n));
+  return p;
+}
+
+/* ---- a receipt (oms_receive) ---- */
+
+/* Pre-order counters fall per sku, overall ("*") and per channel. */
+static void add_count(json_t *counts, const char *sku, const char *channel, long long q)
+{
+  size_t i;
+  json_t *c;
+  json_array_foreach(counts, i, c)
+  {
+    if (strcmp(json_string_value(json_object_get(c, "sku")), sku) == 0 &&
+        strcmp(json_string_value(json_object_get(c, "channel")), channel) == 0) {
+      json_object_set_new(c, "quantity",
+                          json_integer(json_integer_value(json_object_get(c, "quantity")) + q));
+      return;
+    }
+  }
+  json_array_append_new(counts, json_pack("{s:s,s:s,s:I}", "sku", sku, "channel", channel,
+                                          "quantity", (json_int_t)q));
+}
+
+/* One order's change, flattened into the receipt's rows. */
+static void receipt_change(const struct oms_change *c, json_t *p)
+{
+  json_t *lines = json_object_get(p, "lines"), *fuls = json_object_get(p, "fulfillments");
+  json_t *flines = json_object_get(p, "fulfillment_lines");
+  json_t *fupd = json_object_get(p, "fulfillment_updates"), *events = json_object_get(p, "events");
+  for (size_t i = 0; i < c->n_lines; i++)
+    json_array_append_new(lines, json_pack("{s:s,s:i,s:s,s:I,s:I}", "order_id", c->order_id, "line",
+                                           c->lines[i].line, "status",
+                                           oms_status_name(c->lines[i].status), "allocated",
+                                           (json_int_t)c->lines[i].allocated, "preordered",
+                                           (json_int_t)c->lines[i].preordered));
+  for (size_t i = 0; i < c->fulfillments.n; i++) {
+    const struct oms_new_fulfillment *f = &c->fulfillments.items[i];
+    json_array_append_new(fuls, json_pack("{s:s,s:s,s:s,s:s}", "id", f->id, "order_id", c->order_id,
+                                          "fulfillment", oms_fulfillment_kind_name(f->fulfillment),
+                                          "status", oms_fstatus_name(f->status)));
+    for (size_t k = 0; k < f->n_lines; k++)
+      json_array_append_new(flines, json_pack("{s:s,s:i,s:s,s:I}", "fulfillment_id", f->id, "line",
+                                              f->lines[k].line, "sku", f->lines[k].sku, "quantity",
+                                              (json_int_t)f->lines[k].quantity));
+  }
+  for (size_t i = 0; i < c->fulfillment_updates.n; i++)
+    json_array_append_new(fupd, json_pack("{s:s,s:s}", "id", c->fulfillment_updates.items[i].id,
+                                          "status",
+                                          oms_fstatus_name(c->fulfillment_updates.items[i].status)));
+  for (size_t i = 0; i < c->events.n; i++)
+    json_array_append_new(events, event_json(&c->events.items[i]));
+  json_array_append_new(json_object_get(p, "orders"),
+                        json_pack("{s:s,s:s}", "id", c->order_id, "status", oms_status_name(c->status)));
+  for (size_t i = 0; i < c->preorder_release.n; i++) {
+    add_count(json_object_get(p, "counts"), c->preorder_release.items[i].sku, "*",
+              c->preorder_release.items[i].quantity);
+    add_count(json_object_get(p, "counts"), c->preorder_release.items[i].sku, c->channel,
+              c->preorder_release.items[i].quantity);
+  }
+}
+
+json_t *rows_receipt_payload(const struct oms_receipt *r)
+{
+  json_t *stock = json_array(), *lines = json_array();
+  for (size_t i = 0; i < r->stock.n; i++)
+    json_array_append_new(stock, json_pack("{s:s,s:I,s:I}", "sku", r->stock.items[i].sku,
+                                           "quantity", (json_int_t)r->stock.items[i].quantity,
+                                           "reserve", (json_int_t)r->stock.items[i].reserve));
+  for (size_t i = 0; i < r->n_lines; i++)
+    json_array_append_new(lines, json_pack("{s:i,s:I}", "line", r->lines[i].line, "received",
+                                           (json_int_t)r->lines[i].received));
+  json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:[],s:[],s:[],s:[],s:[],s:[],s:[]}", "inbound_id",
+                        r->inbound_id, "location", r->location, "actor", r->actor, "status",
+                        oms_inbound_status_name(r->status), "stock_in", stock, "inbound_lines",
+                        lines, "lines", "fulfillments", "fulfillment_lines", "fulfillment_updates",
+                        "orders", "events", "counts");
+  for (size_t i = 0; i < r->changes.n; i++)
+    receipt_change(&r->changes.items[i], p);
   return p;
 }
 

@@ -112,7 +112,7 @@ enum eng_capture_result ut_capture(json_t *order, json_t *inputs,
   struct eng_capture_in ci = {.order = &req, .inputs = &in, .routing = &routing,
                               .order_rules = order_rules, .ctx = ctx};
   enum eng_capture_result rc = eng_capture(&ci, a, &out, &errs);
-  *payload = rc == ENG_CAPTURE_OK ? rows_capture_payload(&out, &req) : NULL;
+  *payload = rc == ENG_CAPTURE_OK ? rows_capture_payload(&out, &req, true) : NULL;
   *errors = rc == ENG_CAPTURE_OK ? NULL : errors_json(&errs);
   eng_rules_free(&routing);
   return rc;
