@@ -237,6 +237,7 @@ Suite *it_suite_routing(void);
 Suite *it_suite_races(void);
 Suite *it_suite_fulfillment(void);
 Suite *it_suite_rules(void);
+Suite *it_suite_inbound(void);
 Suite *it_suite_shutdown(void);
 
 #endif

@@ -12,7 +12,8 @@ Suite *suite_ats(void);       /* check_ats.c: available-to-sell and adjustments 
 Suite *suite_rules(void);     /* check_rules.c: order rules (hold/release) */
 Suite *suite_lifecycle(void); /* check_lifecycle.c: line and order statuses */
 Suite *suite_orders(void);    /* check_orders.c: order validation and capture */
-Suite *suite_actions(void);   /* check_actions.c: staff actions and fulfillment steps */
+Suite *suite_actions(void);
+Suite *suite_receipts(void);  /* check_receipts.c: inbound receipts allocating pre-orders */   /* check_actions.c: staff actions and fulfillment steps */
 
 /* unit_json.c: shared JSON helpers (test JSON may use single quotes) */
 #include <jansson.h>
