@@ -190,6 +190,46 @@ RETURNS TABLE (sku text) LANGUAGE sql STABLE AS $$
   LIMIT p_limit
 $$;
 
+-- The orders waiting for pre-ordered units of skus, in capture order, with
+-- what a receipt needs of each, as flat positional rows (a receipt may find
+-- ten thousand orders waiting: nested JSON objects cost ten times more to
+-- build and to read). rows_receipt_inputs() reads them:
+--   o:  [id, channel, ship_method, ship_complete, status, active holds]
+--   l:  [order_id, line, sku, quantity, fulfillment, pickup_location, allocated, shipped,
+--        delivered, returned, cancelled, backordered, preordered, exception]
+--   f:  [id, order_id, source_type, source, fulfillment, status, carrier, tracking_number,
+--        reason, purchase_order_id]
+--   fl: [fulfillment_id, line, sku, quantity, shipped, rejected, cancelled, fenced]
+-- each in capture order, then line or fulfillment order.
+CREATE FUNCTION oms_waiting_orders(t uuid, p_skus text[]) RETURNS json
+LANGUAGE sql STABLE AS $$
+  WITH w AS (SELECT o.id, o.seq FROM orders o WHERE o.tenant_id = t AND o.id IN (
+               SELECT l.order_id FROM order_lines l
+                WHERE l.tenant_id = t AND l.sku = ANY (p_skus) AND l.preordered > 0)),
+  f AS (SELECT f.*, w.seq AS oseq FROM fulfillments f JOIN w ON w.id = f.order_id
+         WHERE f.tenant_id = t)
+  SELECT json_build_object(
+    'o', (SELECT coalesce(json_agg(json_build_array(o.id, o.channel, o.ship_method,
+                   o.ship_complete, o.status,
+                   (SELECT count(*) FROM order_holds h WHERE h.tenant_id = t
+                     AND h.order_id = o.id AND h.released_at IS NULL)) ORDER BY w.seq), '[]')
+            FROM orders o JOIN w ON w.id = o.id WHERE o.tenant_id = t),
+    'l', (SELECT coalesce(json_agg(json_build_array(l.order_id, l.line, l.sku, l.quantity,
+                   l.fulfillment, l.pickup_location, l.allocated, l.shipped, l.delivered,
+                   l.returned, l.cancelled, l.backordered, l.preordered, l.exception)
+                   ORDER BY w.seq, l.line), '[]')
+            FROM order_lines l JOIN w ON w.id = l.order_id WHERE l.tenant_id = t),
+    'f', (SELECT coalesce(json_agg(json_build_array(f.id, f.order_id, f.source_type, f.source,
+                   f.fulfillment, f.status, f.carrier, f.tracking_number, f.reason,
+                   (SELECT po.id FROM purchase_orders po WHERE po.tenant_id = t
+                     AND po.fulfillment_id = f.id)) ORDER BY f.oseq, f.seq), '[]') FROM f),
+    'fl', (SELECT coalesce(json_agg(json_build_array(fl.fulfillment_id, fl.line, fl.sku,
+                   fl.quantity, fl.shipped, fl.rejected, fl.cancelled, fl.fenced)
+                   ORDER BY f.oseq, f.seq, fl.line), '[]')
+             FROM fulfillment_lines fl JOIN f ON f.id = fl.fulfillment_id
+            WHERE fl.tenant_id = t))
+$$;
+
 -- What a receipt decides from, after taking its locks: the inbound (locked:
 -- receipts of one inbound run one after the other), the pre-order counters
 -- of the skus (locked: a pre-order capture of them waits for the receipt,
@@ -223,10 +263,7 @@ BEGIN
                    SELECT o.channel FROM orders o JOIN order_lines l
                      ON l.tenant_id = o.tenant_id AND l.order_id = o.id
                    WHERE o.tenant_id = t AND l.sku = ANY (p_skus) AND l.preordered > 0)),
-    'orders', (SELECT coalesce(json_agg(oms_order_json(o) ORDER BY o.seq), '[]'::json)
-               FROM orders o WHERE o.tenant_id = t AND o.id IN (
-                 SELECT l.order_id FROM order_lines l
-                  WHERE l.tenant_id = t AND l.sku = ANY (p_skus) AND l.preordered > 0))));
+    'orders', oms_waiting_orders(t, p_skus)));
 END
 $$;
 
@@ -269,29 +306,25 @@ BEGIN
     END IF;
   END LOOP;
 
-  UPDATE order_lines l SET status = u.status, allocated = u.allocated, preordered = u.preordered
-    FROM jsonb_to_recordset(p->'lines') AS u(order_id uuid, line int, status text, allocated bigint,
-                                              preordered bigint)
-   WHERE l.tenant_id = t AND l.order_id = u.order_id AND l.line = u.line;
-
+  -- positional rows, as rows_receipt_payload() writes them
+  UPDATE order_lines l SET status = u->>2, allocated = (u->>3)::bigint, preordered = (u->>4)::bigint
+    FROM jsonb_array_elements(p->'l') u
+   WHERE l.tenant_id = t AND l.order_id = (u->>0)::uuid AND l.line = (u->>1)::int;
   INSERT INTO fulfillments (tenant_id, id, order_id, source_type, source, fulfillment, status)
-  SELECT t, f.id, f.order_id, 'location', loc, f.fulfillment, f.status
-    FROM jsonb_to_recordset(p->'fulfillments') AS f(id uuid, order_id uuid, fulfillment text, status text);
+  SELECT t, (f->>0)::uuid, (f->>1)::uuid, 'location', loc, f->>2, f->>3
+    FROM jsonb_array_elements(p->'f') f;
   INSERT INTO fulfillment_lines (tenant_id, fulfillment_id, line, sku, quantity)
-  SELECT t, l.fulfillment_id, l.line, l.sku, l.quantity
-    FROM jsonb_to_recordset(p->'fulfillment_lines') AS l(fulfillment_id uuid, line int, sku text,
-                                                          quantity bigint);
-  UPDATE fulfillments f SET status = u.status, version = f.version + 1, updated_at = now()
-    FROM jsonb_to_recordset(p->'fulfillment_updates') AS u(id uuid, status text)
-   WHERE f.tenant_id = t AND f.id = u.id AND f.status <> u.status;
-
-  UPDATE orders o SET status = u.status, version = o.version + 1, updated_at = now()
-    FROM jsonb_to_recordset(p->'orders') AS u(id uuid, status text)
-   WHERE o.tenant_id = t AND o.id = u.id;
-
+  SELECT t, (l->>0)::uuid, (l->>1)::int, l->>2, (l->>3)::bigint
+    FROM jsonb_array_elements(p->'fl') l;
+  UPDATE fulfillments f SET status = u->>1, version = f.version + 1, updated_at = now()
+    FROM jsonb_array_elements(p->'fu') u
+   WHERE f.tenant_id = t AND f.id = (u->>0)::uuid AND f.status <> u->>1;
+  UPDATE orders o SET status = u->>1, version = o.version + 1, updated_at = now()
+    FROM jsonb_array_elements(p->'o') u
+   WHERE o.tenant_id = t AND o.id = (u->>0)::uuid;
   INSERT INTO events (tenant_id, type, order_id, actor, data)
-  SELECT t, e.value->>'type', (e.value->'data'->>'order_id')::uuid, p->>'actor', e.value->'data'
-    FROM jsonb_array_elements(p->'events') WITH ORDINALITY AS e(value, n) ORDER BY e.n;
+  SELECT t, e.v->>0, (e.v->>1)::uuid, p->>'actor', e.v->2
+    FROM jsonb_array_elements(p->'e') WITH ORDINALITY AS e(v, n) ORDER BY e.n;
 
   RETURN (SELECT oms_inbound_json(i) FROM inbound i WHERE i.tenant_id = t AND i.id = inb);
 END $$;

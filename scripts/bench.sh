@@ -14,6 +14,7 @@
 #   sellout   32 connections racing for 10 scarce skus until they are gone
 #   avail     GET /v1/channels/web/availability, 1 sku and 50 skus per call
 #   ceiling   pgbench, 32 clients, one PL/pgSQL minimal capture (bench/ceiling.sql)
+#   receipt   one receipt allocating BENCH_RECEIPT_LINES (10,000) waiting pre-order lines
 #   routing   $BUILD/bench_routing (the engine alone), when it is built
 # then checks in SQL that nothing is oversold and that the ledger sums equal
 # on_hand, and prints a summary against the targets of issue 7.
@@ -31,7 +32,8 @@
 #   BENCH_ROUTING_SECONDS=1  seconds per case of $BUILD/bench_routing
 #   BENCH_LOADGEN_THREADS=2  epoll threads of the load generator
 #   BENCH_LOG_LEVEL=info     omsd log level (info logs one line per request, as deployed)
-#   BENCH_RUNS="sweep baseline capture hot sellout avail ceiling routing"  what to run
+#   BENCH_RECEIPT_LINES=10000  pre-order lines one receipt allocates (run "receipt")
+#   BENCH_RUNS="sweep baseline capture hot sellout avail receipt ceiling routing"  what to run
 #   BENCH_PROFILE=callgrind|perf  afterwards, profile a short capture load (needs BENCH_OUT)
 #   BENCH_OUT=DIR            keep results.txt, logs and profiles there
 #   BENCH_HOLD=1             after loading, wait (settings in $TMP/env) until $TMP/hold is removed
@@ -55,7 +57,7 @@ HISTORY=${BENCH_HISTORY:-50000}
 ROUTING_S=${BENCH_ROUTING_SECONDS:-1}
 LG_THREADS=${BENCH_LOADGEN_THREADS:-2}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
-RUNS=" ${BENCH_RUNS:-sweep baseline capture hot sellout avail ceiling routing} "
+RUNS=" ${BENCH_RUNS:-sweep baseline capture hot sellout avail receipt ceiling routing} "
 PROFILE=${BENCH_PROFILE:-}
 OUT=${BENCH_OUT:-}
 PGBIN=/usr/lib/postgresql/15/bin
@@ -399,6 +401,31 @@ if want avail; then
   say "== (3) availability: GET /v1/channels/web/availability"
   lg avail_1 "$AVAIL_CONNS" "$S" "$W" --mode avail --channel web --per-call 1 --sku-from 21 --sku-to 10000
   lg avail_50 "$AVAIL_CONNS" "$S" "$W" --mode avail --channel web --per-call 50 --sku-from 21 --sku-to 10000
+fi
+
+if want receipt; then
+  RECEIPT_LINES=${BENCH_RECEIPT_LINES:-10000}
+  say "== receipt: one POST /v1/inbound/{id}/receive allocating $RECEIPT_LINES waiting pre-order lines"
+  make_tenant_min() {
+    local reply
+    reply=$(api POST /v1/tenants "$ADMIN_TOKEN" '{"name":"Receipt"}')
+    R_ADMIN=$(printf '%s' "$reply" | key_of)
+    R_ID=$("${PSQL_SU[@]}" -At -c "SELECT id FROM tenants WHERE name = 'Receipt'")
+  }
+  make_tenant_min
+  "${PSQL[@]}" -v tenant="$R_ID" -v n="$RECEIPT_LINES" -f bench/receipt.sql >/dev/null || fail "bench/receipt.sql"
+  RT=$(curl -sS -o "$TMP/receipt.json" -w '%{http_code} %{time_total}' -X POST \
+    "$BASE/v1/inbound/00000000-0000-4000-8000-0000000000aa/receive" \
+    -H "Authorization: Bearer $R_ADMIN" -H 'Content-Type: application/json' \
+    --data-binary "{\"lines\":[{\"sku\":\"PRE\",\"quantity\":$RECEIPT_LINES}]}")
+  [ "${RT%% *}" = 200 ] || fail "receipt -> $RT $(head -c 300 "$TMP/receipt.json")"
+  RMS=$(awk -v t="${RT#* }" 'BEGIN { printf "%.1f", t * 1000 }')
+  RALLOC=$("${PSQL_SU[@]}" -At -c "SELECT sum(allocated) FROM order_lines WHERE tenant_id = '$R_ID'")
+  RWAIT=$("${PSQL_SU[@]}" -At -c "SELECT count(*) FROM order_lines WHERE tenant_id = '$R_ID' AND preordered > 0")
+  printf '%-22s lines=%-6d %9.1f ms  (allocated %s, still waiting %s)\n' receipt "$RECEIPT_LINES" \
+    "$RMS" "$RALLOC" "$RWAIT" >&2
+  echo "RESULT name=receipt lines=$RECEIPT_LINES ms=$RMS allocated=$RALLOC waiting=$RWAIT" >>"$RESULTS"
+  [ "$RALLOC" = "$RECEIPT_LINES" ] || fail "receipt allocated $RALLOC of $RECEIPT_LINES"
 fi
 
 CEIL_TPS=

@@ -467,21 +467,120 @@ int rows_inbound(json_t *doc, struct oms_arena *a, struct oms_inbound *out)
   return 0;
 }
 
+/* Positional row access (oms_waiting_orders writes arrays, not objects). */
+static const char *at_text(json_t *row, size_t i, struct oms_arena *a)
+{
+  return oms_arena_strdup(a, json_string_value(json_array_get(row, i)));
+}
+
+static long long at_int(json_t *row, size_t i)
+{
+  return (long long)json_integer_value(json_array_get(row, i));
+}
+
+static bool at_is(json_t *row, size_t i, const char *s)
+{
+  const char *v = json_string_value(json_array_get(row, i));
+  return v && strcmp(v, s) == 0;
+}
+
+static int at_enum(json_t *row, size_t i, int (*of)(const char *), int absent)
+{
+  int v = of(json_string_value(json_array_get(row, i)));
+  return v < 0 ? absent : v;
+}
+
+/* The lines of rows l (from *k on) that belong to order id. */
+static void waiting_lines(json_t *l, size_t *k, struct oms_arena *a, struct oms_order *o)
+{
+  size_t start = *k;
+  while (*k < json_array_size(l) && at_is(json_array_get(l, *k), 0, o->id))
+    (*k)++;
+  o->n_lines = *k - start;
+  o->lines = array_of(a, o->n_lines, sizeof *o->lines);
+  for (size_t i = 0; i < o->n_lines; i++) {
+    json_t *r = json_array_get(l, start + i);
+    o->lines[i] = (struct oms_order_line){
+        .line = (int)at_int(r, 1), .sku = at_text(r, 2, a), .quantity = at_int(r, 3),
+        .fulfillment = (enum oms_fulfillment_kind)at_enum(r, 4, oms_fulfillment_kind_of, 0),
+        .pickup_location = at_text(r, 5, a), .allocated = at_int(r, 6), .shipped = at_int(r, 7),
+        .delivered = at_int(r, 8), .returned = at_int(r, 9), .cancelled = at_int(r, 10),
+        .backordered = at_int(r, 11), .preordered = at_int(r, 12), .exception = at_int(r, 13)};
+  }
+}
+
+/* The fulfillments (with their lines) of order id, from *k and *kl on. */
+static void waiting_fulfillments(json_t *f, json_t *fl, size_t *k, size_t *kl,
+                                 struct oms_arena *a, struct oms_order *o)
+{
+  size_t start = *k;
+  while (*k < json_array_size(f) && at_is(json_array_get(f, *k), 1, o->id))
+    (*k)++;
+  o->n_fulfillments = *k - start;
+  o->fulfillments = array_of(a, o->n_fulfillments, sizeof *o->fulfillments);
+  for (size_t i = 0; i < o->n_fulfillments; i++) {
+    json_t *r = json_array_get(f, start + i);
+    struct oms_fulfillment *x = &o->fulfillments[i];
+    *x = (struct oms_fulfillment){
+        .id = at_text(r, 0, a), .order_id = o->id,
+        .source_type = (enum oms_source_type)at_enum(r, 2, oms_source_type_of, 0),
+        .source = at_text(r, 3, a),
+        .fulfillment = (enum oms_fulfillment_kind)at_enum(r, 4, oms_fulfillment_kind_of, 0),
+        .status = (enum oms_fstatus)at_enum(r, 5, oms_fstatus_of, 0), .carrier = at_text(r, 6, a),
+        .tracking_number = at_text(r, 7, a), .reason = at_text(r, 8, a),
+        .purchase_order_id = at_text(r, 9, a), .version = 1};
+    size_t ls = *kl;
+    while (*kl < json_array_size(fl) && at_is(json_array_get(fl, *kl), 0, x->id))
+      (*kl)++;
+    x->n_lines = *kl - ls;
+    x->lines = array_of(a, x->n_lines, sizeof *x->lines);
+    for (size_t j = 0; j < x->n_lines; j++) {
+      json_t *q = json_array_get(fl, ls + j);
+      x->lines[j] = (struct oms_fulfillment_line){
+          .line = (int)at_int(q, 1), .sku = at_text(q, 2, a), .quantity = at_int(q, 3),
+          .shipped = at_int(q, 4), .rejected = at_int(q, 5), .cancelled = at_int(q, 6),
+          .fenced = at_int(q, 7)};
+    }
+  }
+}
+
+/* The waiting orders, from oms_waiting_orders' positional rows. */
+static void waiting_orders(json_t *w, struct oms_arena *a, struct oms_receipt_inputs *out)
+{
+  json_t *o = json_object_get(w, "o"), *l = json_object_get(w, "l");
+  json_t *f = json_object_get(w, "f"), *fl = json_object_get(w, "fl");
+  size_t kl = 0, kf = 0, kfl = 0;
+  out->n_orders = json_array_size(o);
+  out->orders = array_of(a, out->n_orders, sizeof *out->orders);
+  for (size_t i = 0; i < out->n_orders; i++) {
+    json_t *r = json_array_get(o, i);
+    struct oms_order *x = &out->orders[i];
+    *x = (struct oms_order){
+        .id = at_text(r, 0, a), .channel = at_text(r, 1, a),
+        .ship_method = (enum oms_ship_method)at_enum(r, 2, oms_ship_method_of, 0),
+        .ship_complete = json_is_true(json_array_get(r, 3)),
+        .status = (enum oms_status)at_enum(r, 4, oms_status_of, OMS_ST_PREORDERED)};
+    /* only their number matters to a receipt: held or not */
+    x->n_holds = (size_t)at_int(r, 5);
+    x->holds = array_of(a, x->n_holds, sizeof *x->holds);
+    waiting_lines(l, &kl, a, x);
+    waiting_fulfillments(f, fl, &kf, &kfl, a, x);
+  }
+}
+
 int rows_receipt_inputs(json_t *doc, struct oms_arena *a, struct oms_receipt_inputs *out)
 {
   memset(out, 0, sizeof *out);
   if (!json_is_object(doc) || rows_inbound(json_object_get(doc, "inbound"), a, &out->inbound) != 0)
     return -1;
   read_location(json_object_get(doc, "location"), a, &out->location);
-  json_t *channels = json_object_get(doc, "channels"), *orders = json_object_get(doc, "orders");
+  json_t *channels = json_object_get(doc, "channels");
   size_t i;
   json_t *x;
   out->n_channels = json_array_size(channels);
   out->channels = array_of(a, out->n_channels, sizeof *out->channels);
   json_array_foreach(channels, i, x) rows_channel_view(x, a, &out->channels[i]);
-  out->n_orders = json_array_size(orders);
-  out->orders = array_of(a, out->n_orders, sizeof *out->orders);
-  json_array_foreach(orders, i, x) if (rows_order(x, a, &out->orders[i]) != 0) return -1;
+  waiting_orders(json_object_get(doc, "orders"), a, out);
   return 0;
 }
 

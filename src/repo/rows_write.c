@@ -424,36 +424,37 @@ static void add_count(json_t *counts, const char *sku, const char *channel, long
                                           "quantity", (json_int_t)q));
 }
 
-/* One order's change, flattened into the receipt's rows. */
+/* One order's change, flattened into the receipt's positional rows (the
+ * shape oms_receive() reads: l, f, fl, fu, o, e). */
 static void receipt_change(const struct oms_change *c, json_t *p)
 {
-  json_t *lines = json_object_get(p, "lines"), *fuls = json_object_get(p, "fulfillments");
-  json_t *flines = json_object_get(p, "fulfillment_lines");
-  json_t *fupd = json_object_get(p, "fulfillment_updates"), *events = json_object_get(p, "events");
+  json_t *l = json_object_get(p, "l"), *f = json_object_get(p, "f"), *fl = json_object_get(p, "fl");
+  json_t *fu = json_object_get(p, "fu"), *e = json_object_get(p, "e");
   for (size_t i = 0; i < c->n_lines; i++)
-    json_array_append_new(lines, json_pack("{s:s,s:i,s:s,s:I,s:I}", "order_id", c->order_id, "line",
-                                           c->lines[i].line, "status",
-                                           oms_status_name(c->lines[i].status), "allocated",
-                                           (json_int_t)c->lines[i].allocated, "preordered",
-                                           (json_int_t)c->lines[i].preordered));
+    json_array_append_new(l, json_pack("[s,i,s,I,I]", c->order_id, c->lines[i].line,
+                                       oms_status_name(c->lines[i].status),
+                                       (json_int_t)c->lines[i].allocated,
+                                       (json_int_t)c->lines[i].preordered));
   for (size_t i = 0; i < c->fulfillments.n; i++) {
-    const struct oms_new_fulfillment *f = &c->fulfillments.items[i];
-    json_array_append_new(fuls, json_pack("{s:s,s:s,s:s,s:s}", "id", f->id, "order_id", c->order_id,
-                                          "fulfillment", oms_fulfillment_kind_name(f->fulfillment),
-                                          "status", oms_fstatus_name(f->status)));
-    for (size_t k = 0; k < f->n_lines; k++)
-      json_array_append_new(flines, json_pack("{s:s,s:i,s:s,s:I}", "fulfillment_id", f->id, "line",
-                                              f->lines[k].line, "sku", f->lines[k].sku, "quantity",
-                                              (json_int_t)f->lines[k].quantity));
+    const struct oms_new_fulfillment *x = &c->fulfillments.items[i];
+    json_array_append_new(f, json_pack("[s,s,s,s]", x->id, c->order_id,
+                                       oms_fulfillment_kind_name(x->fulfillment),
+                                       oms_fstatus_name(x->status)));
+    for (size_t k = 0; k < x->n_lines; k++)
+      json_array_append_new(fl, json_pack("[s,i,s,I]", x->id, x->lines[k].line, x->lines[k].sku,
+                                          (json_int_t)x->lines[k].quantity));
   }
   for (size_t i = 0; i < c->fulfillment_updates.n; i++)
-    json_array_append_new(fupd, json_pack("{s:s,s:s}", "id", c->fulfillment_updates.items[i].id,
-                                          "status",
-                                          oms_fstatus_name(c->fulfillment_updates.items[i].status)));
-  for (size_t i = 0; i < c->events.n; i++)
-    json_array_append_new(events, event_json(&c->events.items[i]));
-  json_array_append_new(json_object_get(p, "orders"),
-                        json_pack("{s:s,s:s}", "id", c->order_id, "status", oms_status_name(c->status)));
+    json_array_append_new(fu, json_pack("[s,s]", c->fulfillment_updates.items[i].id,
+                                        oms_fstatus_name(c->fulfillment_updates.items[i].status)));
+  for (size_t i = 0; i < c->events.n; i++) {
+    json_t *ev = event_json(&c->events.items[i]);
+    json_array_append_new(e, json_pack("[O,s,O]", json_object_get(ev, "type"), c->order_id,
+                                       json_object_get(ev, "data")));
+    json_decref(ev);
+  }
+  json_array_append_new(json_object_get(p, "o"),
+                        json_pack("[s,s]", c->order_id, oms_status_name(c->status)));
   for (size_t i = 0; i < c->preorder_release.n; i++) {
     add_count(json_object_get(p, "counts"), c->preorder_release.items[i].sku, "*",
               c->preorder_release.items[i].quantity);
@@ -475,8 +476,7 @@ json_t *rows_receipt_payload(const struct oms_receipt *r)
   json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:[],s:[],s:[],s:[],s:[],s:[],s:[]}", "inbound_id",
                         r->inbound_id, "location", r->location, "actor", r->actor, "status",
                         oms_inbound_status_name(r->status), "stock_in", stock, "inbound_lines",
-                        lines, "lines", "fulfillments", "fulfillment_lines", "fulfillment_updates",
-                        "orders", "events", "counts");
+                        lines, "l", "f", "fl", "fu", "o", "e", "counts");
   for (size_t i = 0; i < r->changes.n; i++)
     receipt_change(&r->changes.items[i], p);
   return p;

@@ -50,10 +50,56 @@ struct run {
   enum oms_err rc;
 };
 
+/* Fixtures write the waiting orders as objects (oms_order_json's shape);
+ * oms_waiting_orders returns them as positional rows: convert. */
+static json_t *positional(json_t *orders)
+{
+  json_t *o = json_array(), *l = json_array(), *f = json_array(), *fl = json_array();
+  size_t i, k, j;
+  json_t *x, *y, *z;
+  json_array_foreach(orders, i, x)
+  {
+    const char *id = json_string_value(json_object_get(x, "id"));
+    json_array_append_new(o, json_pack("[s,O,O,O,O,I]", id, json_object_get(x, "channel"),
+                                       json_object_get(x, "ship_method"),
+                                       json_object_get(x, "ship_complete"),
+                                       json_object_get(x, "status"),
+                                       (json_int_t)json_array_size(json_object_get(x, "holds"))));
+    json_array_foreach(json_object_get(x, "lines"), k, y)
+    {
+      json_t *row = json_pack("[s]", id);
+      const char *keys[] = {"line", "sku", "quantity", "fulfillment", "pickup_location",
+                            "allocated", "shipped", "delivered", "returned", "cancelled",
+                            "backordered", "preordered", "exception"};
+      for (size_t q = 0; q < sizeof keys / sizeof keys[0]; q++)
+        json_array_append(row, json_object_get(y, keys[q]));
+      json_array_append_new(l, row);
+    }
+    json_array_foreach(json_object_get(x, "fulfillments"), k, y)
+    {
+      json_array_append_new(f, json_pack("[O,s,O,O,O,O,n,n,n,n]", json_object_get(y, "id"), id,
+                                         json_object_get(y, "source_type"),
+                                         json_object_get(y, "source"),
+                                         json_object_get(y, "fulfillment"),
+                                         json_object_get(y, "status")));
+      json_array_foreach(json_object_get(y, "lines"), j, z)
+          json_array_append_new(fl, json_pack("[O,O,O,O,O,O,O,O]", json_object_get(y, "id"),
+                                              json_object_get(z, "line"), json_object_get(z, "sku"),
+                                              json_object_get(z, "quantity"),
+                                              json_object_get(z, "shipped"),
+                                              json_object_get(z, "rejected"),
+                                              json_object_get(z, "cancelled"),
+                                              json_object_get(z, "fenced")));
+    }
+  }
+  return json_pack("{s:o,s:o,s:o,s:o}", "o", o, "l", l, "f", f, "fl", fl);
+}
+
 static void receive(struct run *r, const char *inputs, const struct eng_receipt_line *lines,
                     size_t n)
 {
   json_t *doc = ut_jq(inputs);
+  json_object_set_new(doc, "orders", positional(json_object_get(doc, "orders")));
   r->arena = oms_arena_new();
   ck_assert_int_eq(rows_receipt_inputs(doc, r->arena, &r->in), 0);
   json_decref(doc);
