@@ -405,27 +405,30 @@ fi
 
 if want receipt; then
   RECEIPT_LINES=${BENCH_RECEIPT_LINES:-10000}
-  say "== receipt: one POST /v1/inbound/{id}/receive allocating $RECEIPT_LINES waiting pre-order lines"
-  make_tenant_min() {
-    local reply
-    reply=$(api POST /v1/tenants "$ADMIN_TOKEN" '{"name":"Receipt"}')
-    R_ADMIN=$(printf '%s' "$reply" | key_of)
-    R_ID=$("${PSQL_SU[@]}" -At -c "SELECT id FROM tenants WHERE name = 'Receipt'")
+  # one receipt: a tenant whose sku PRE has RECEIPT_LINES pre-ordered lines waiting, $1 per order
+  receipt_run() { # $1 = lines per order
+    local name=receipt_$1 reply key tid rt ms alloc wait
+    reply=$(api POST /v1/tenants "$ADMIN_TOKEN" "{\"name\":\"Receipt $1\"}")
+    key=$(printf '%s' "$reply" | key_of)
+    tid=$("${PSQL_SU[@]}" -At -c "SELECT id FROM tenants WHERE name = 'Receipt $1'")
+    "${PSQL[@]}" -v tenant="$tid" -v n="$RECEIPT_LINES" -v per="$1" -f bench/receipt.sql >/dev/null \
+      || fail "bench/receipt.sql"
+    rt=$(curl -sS -o "$TMP/receipt.json" -w '%{http_code} %{time_total}' -X POST \
+      "$BASE/v1/inbound/00000000-0000-4000-8000-0000000000aa/receive" \
+      -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+      --data-binary "{\"lines\":[{\"sku\":\"PRE\",\"quantity\":$RECEIPT_LINES}]}")
+    [ "${rt%% *}" = 200 ] || fail "receipt -> $rt $(head -c 300 "$TMP/receipt.json")"
+    ms=$(awk -v t="${rt#* }" 'BEGIN { printf "%.1f", t * 1000 }')
+    alloc=$("${PSQL_SU[@]}" -At -c "SELECT sum(allocated) FROM order_lines WHERE tenant_id = '$tid'")
+    wait=$("${PSQL_SU[@]}" -At -c "SELECT count(*) FROM order_lines WHERE tenant_id = '$tid' AND preordered > 0")
+    printf '%-22s lines=%-6d orders=%-6d %9.1f ms  (allocated %s, still waiting %s)\n' "$name" \
+      "$RECEIPT_LINES" $((RECEIPT_LINES / $1)) "$ms" "$alloc" "$wait" >&2
+    echo "RESULT name=$name lines=$RECEIPT_LINES orders=$((RECEIPT_LINES / $1)) ms=$ms allocated=$alloc waiting=$wait" >>"$RESULTS"
+    [ "$alloc" = "$RECEIPT_LINES" ] || fail "receipt allocated $alloc of $RECEIPT_LINES"
   }
-  make_tenant_min
-  "${PSQL[@]}" -v tenant="$R_ID" -v n="$RECEIPT_LINES" -f bench/receipt.sql >/dev/null || fail "bench/receipt.sql"
-  RT=$(curl -sS -o "$TMP/receipt.json" -w '%{http_code} %{time_total}' -X POST \
-    "$BASE/v1/inbound/00000000-0000-4000-8000-0000000000aa/receive" \
-    -H "Authorization: Bearer $R_ADMIN" -H 'Content-Type: application/json' \
-    --data-binary "{\"lines\":[{\"sku\":\"PRE\",\"quantity\":$RECEIPT_LINES}]}")
-  [ "${RT%% *}" = 200 ] || fail "receipt -> $RT $(head -c 300 "$TMP/receipt.json")"
-  RMS=$(awk -v t="${RT#* }" 'BEGIN { printf "%.1f", t * 1000 }')
-  RALLOC=$("${PSQL_SU[@]}" -At -c "SELECT sum(allocated) FROM order_lines WHERE tenant_id = '$R_ID'")
-  RWAIT=$("${PSQL_SU[@]}" -At -c "SELECT count(*) FROM order_lines WHERE tenant_id = '$R_ID' AND preordered > 0")
-  printf '%-22s lines=%-6d %9.1f ms  (allocated %s, still waiting %s)\n' receipt "$RECEIPT_LINES" \
-    "$RMS" "$RALLOC" "$RWAIT" >&2
-  echo "RESULT name=receipt lines=$RECEIPT_LINES ms=$RMS allocated=$RALLOC waiting=$RWAIT" >>"$RESULTS"
-  [ "$RALLOC" = "$RECEIPT_LINES" ] || fail "receipt allocated $RALLOC of $RECEIPT_LINES"
+  say "== receipt: one POST /v1/inbound/{id}/receive allocating $RECEIPT_LINES waiting pre-order lines"
+  receipt_run 1
+  receipt_run 10
 fi
 
 CEIL_TPS=

@@ -50,8 +50,9 @@ json_t *rows_capture_payload(const struct oms_capture *c, const struct oms_order
                              bool embed_routing);
 /* ship_to: the order's address for new purchase orders (NULL: none). */
 json_t *rows_change_payload(const struct oms_change *c, const struct oms_address *ship_to);
-/* The write of a receipt (oms_receive): changes flattened into set-based rows. */
-json_t *rows_receipt_payload(const struct oms_receipt *r);
+/* The write of a receipt (oms_receive), as JSON text: changes flattened
+ * into set-based positional rows. Caller frees. */
+char *rows_receipt_payload(const struct oms_receipt *r);
 json_t *rows_order_json(const struct oms_order *o);
 json_t *rows_fulfillment_json(const struct oms_fulfillment *f);
 json_t *rows_address_json(const struct oms_address *addr);

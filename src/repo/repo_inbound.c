@@ -91,10 +91,8 @@ REPO_STMT(receive, "SELECT oms_receive($1::jsonb)");
 
 int repo_receive(struct repo_tx *tx, const struct oms_receipt *r, json_t **out)
 {
-  json_t *payload = rows_receipt_payload(r);
-  char *text = json_dumps(payload, JSON_COMPACT);
+  char *text = rows_receipt_payload(r);
   const char *p[] = {text};
-  json_decref(payload);
   int rc = repo_json_one(tx, &receive, 1, p, out);
   free(text);
   return rc;

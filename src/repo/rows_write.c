@@ -406,6 +406,51 @@ json_t *rows_change_payload(const struct oms_change *c, const struct oms_address
 
 /* ---- a receipt (oms_receive) ---- */
 
+/* A growing text buffer (the receipt's write is written as text: at ten
+ * thousand orders a tree of small JSON values costs more than the SQL). */
+struct text {
+  char *s;
+  size_t n, cap;
+};
+
+static void put(struct text *t, const char *s, size_t n)
+{
+  if (t->n + n + 1 > t->cap) {
+    t->cap = (t->n + n + 1) * 2;
+    t->s = oms_realloc(t->s, t->cap);
+  }
+  memcpy(t->s + t->n, s, n);
+  t->n += n;
+  t->s[t->n] = '\0';
+}
+
+static void puts_(struct text *t, const char *s)
+{
+  put(t, s, strlen(s));
+}
+
+/* Codes ([A-Za-z0-9._-], validated on the way in), UUIDs and enum names
+ * need no escaping; anything else goes through put_json. */
+static void put_code(struct text *t, const char *s)
+{
+  put(t, "\"", 1);
+  puts_(t, s);
+  put(t, "\"", 1);
+}
+
+static void put_int(struct text *t, long long v)
+{
+  char b[24];
+  put(t, b, (size_t)snprintf(b, sizeof b, "%lld", v));
+}
+
+static void put_json(struct text *t, json_t *v)
+{
+  char *enc = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+  puts_(t, enc);
+  free(enc);
+}
+
 /* Pre-order counters fall per sku, overall ("*") and per channel. */
 static void add_count(json_t *counts, const char *sku, const char *channel, long long q)
 {
@@ -424,47 +469,91 @@ static void add_count(json_t *counts, const char *sku, const char *channel, long
                                           "quantity", (json_int_t)q));
 }
 
-/* One order's change, flattened into the receipt's positional rows (the
- * shape oms_receive() reads: l, f, fl, fu, o, e). */
-static void receipt_change(const struct oms_change *c, json_t *p)
+/* The receipt's positional rows of one kind, over every change (the shape
+ * oms_receive() reads). */
+enum receipt_rows { R_LINES, R_FULFILLMENTS, R_FLINES, R_UPDATES, R_ORDERS, R_EVENTS };
+
+static void sep(struct text *t, bool *first)
 {
-  json_t *l = json_object_get(p, "l"), *f = json_object_get(p, "f"), *fl = json_object_get(p, "fl");
-  json_t *fu = json_object_get(p, "fu"), *e = json_object_get(p, "e");
-  for (size_t i = 0; i < c->n_lines; i++)
-    json_array_append_new(l, json_pack("[s,i,s,I,I]", c->order_id, c->lines[i].line,
-                                       oms_status_name(c->lines[i].status),
-                                       (json_int_t)c->lines[i].allocated,
-                                       (json_int_t)c->lines[i].preordered));
-  for (size_t i = 0; i < c->fulfillments.n; i++) {
-    const struct oms_new_fulfillment *x = &c->fulfillments.items[i];
-    json_array_append_new(f, json_pack("[s,s,s,s]", x->id, c->order_id,
-                                       oms_fulfillment_kind_name(x->fulfillment),
-                                       oms_fstatus_name(x->status)));
-    for (size_t k = 0; k < x->n_lines; k++)
-      json_array_append_new(fl, json_pack("[s,i,s,I]", x->id, x->lines[k].line, x->lines[k].sku,
-                                          (json_int_t)x->lines[k].quantity));
-  }
-  for (size_t i = 0; i < c->fulfillment_updates.n; i++)
-    json_array_append_new(fu, json_pack("[s,s]", c->fulfillment_updates.items[i].id,
-                                        oms_fstatus_name(c->fulfillment_updates.items[i].status)));
-  for (size_t i = 0; i < c->events.n; i++) {
-    json_t *ev = event_json(&c->events.items[i]);
-    json_array_append_new(e, json_pack("[O,s,O]", json_object_get(ev, "type"), c->order_id,
-                                       json_object_get(ev, "data")));
-    json_decref(ev);
-  }
-  json_array_append_new(json_object_get(p, "o"),
-                        json_pack("[s,s]", c->order_id, oms_status_name(c->status)));
-  for (size_t i = 0; i < c->preorder_release.n; i++) {
-    add_count(json_object_get(p, "counts"), c->preorder_release.items[i].sku, "*",
-              c->preorder_release.items[i].quantity);
-    add_count(json_object_get(p, "counts"), c->preorder_release.items[i].sku, c->channel,
-              c->preorder_release.items[i].quantity);
+  if (!*first)
+    put(t, ",", 1);
+  *first = false;
+}
+
+static void receipt_rows_of(struct text *t, const struct oms_change *c, enum receipt_rows kind,
+                            bool *first)
+{
+  switch (kind) {
+  case R_LINES:
+    for (size_t i = 0; i < c->n_lines; i++) {
+      sep(t, first);
+      put(t, "[", 1), put_code(t, c->order_id), put(t, ",", 1), put_int(t, c->lines[i].line);
+      put(t, ",", 1), put_code(t, oms_status_name(c->lines[i].status)), put(t, ",", 1);
+      put_int(t, c->lines[i].allocated), put(t, ",", 1), put_int(t, c->lines[i].preordered);
+      put(t, "]", 1);
+    }
+    break;
+  case R_FULFILLMENTS:
+  case R_FLINES:
+    for (size_t i = 0; i < c->fulfillments.n; i++) {
+      const struct oms_new_fulfillment *f = &c->fulfillments.items[i];
+      if (kind == R_FULFILLMENTS) {
+        sep(t, first);
+        put(t, "[", 1), put_code(t, f->id), put(t, ",", 1), put_code(t, c->order_id);
+        put(t, ",", 1), put_code(t, oms_fulfillment_kind_name(f->fulfillment)), put(t, ",", 1);
+        put_code(t, oms_fstatus_name(f->status)), put(t, "]", 1);
+        continue;
+      }
+      for (size_t k = 0; k < f->n_lines; k++) {
+        sep(t, first);
+        put(t, "[", 1), put_code(t, f->id), put(t, ",", 1), put_int(t, f->lines[k].line);
+        put(t, ",", 1), put_code(t, f->lines[k].sku), put(t, ",", 1);
+        put_int(t, f->lines[k].quantity), put(t, "]", 1);
+      }
+    }
+    break;
+  case R_UPDATES:
+    for (size_t i = 0; i < c->fulfillment_updates.n; i++) {
+      sep(t, first);
+      put(t, "[", 1), put_code(t, c->fulfillment_updates.items[i].id), put(t, ",", 1);
+      put_code(t, oms_fstatus_name(c->fulfillment_updates.items[i].status)), put(t, "]", 1);
+    }
+    break;
+  case R_ORDERS:
+    sep(t, first);
+    put(t, "[", 1), put_code(t, c->order_id), put(t, ",", 1);
+    put_code(t, oms_status_name(c->status)), put(t, "]", 1);
+    break;
+  case R_EVENTS:
+    for (size_t i = 0; i < c->events.n; i++) {
+      json_t *ev = event_json(&c->events.items[i]);
+      sep(t, first);
+      put(t, "[", 1), put_code(t, oms_event_type_name(c->events.items[i].type));
+      put(t, ",", 1), put_code(t, c->order_id), put(t, ",", 1);
+      put_json(t, json_object_get(ev, "data")), put(t, "]", 1);
+      json_decref(ev);
+    }
+    break;
   }
 }
 
-json_t *rows_receipt_payload(const struct oms_receipt *r)
+static json_t *receipt_counts(const struct oms_receipt *r)
 {
+  json_t *counts = json_array();
+  for (size_t k = 0; k < r->changes.n; k++) {
+    const struct oms_change *c = &r->changes.items[k];
+    for (size_t i = 0; i < c->preorder_release.n; i++) {
+      add_count(counts, c->preorder_release.items[i].sku, "*", c->preorder_release.items[i].quantity);
+      add_count(counts, c->preorder_release.items[i].sku, c->channel,
+                c->preorder_release.items[i].quantity);
+    }
+  }
+  return counts;
+}
+
+char *rows_receipt_payload(const struct oms_receipt *r)
+{
+  struct text t = {0};
   json_t *stock = json_array(), *lines = json_array();
   for (size_t i = 0; i < r->stock.n; i++)
     json_array_append_new(stock, json_pack("{s:s,s:I,s:I}", "sku", r->stock.items[i].sku,
@@ -473,13 +562,23 @@ json_t *rows_receipt_payload(const struct oms_receipt *r)
   for (size_t i = 0; i < r->n_lines; i++)
     json_array_append_new(lines, json_pack("{s:i,s:I}", "line", r->lines[i].line, "received",
                                            (json_int_t)r->lines[i].received));
-  json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:[],s:[],s:[],s:[],s:[],s:[],s:[]}", "inbound_id",
-                        r->inbound_id, "location", r->location, "actor", r->actor, "status",
-                        oms_inbound_status_name(r->status), "stock_in", stock, "inbound_lines",
-                        lines, "l", "f", "fl", "fu", "o", "e", "counts");
-  for (size_t i = 0; i < r->changes.n; i++)
-    receipt_change(&r->changes.items[i], p);
-  return p;
+  json_t *head = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "inbound_id", r->inbound_id,
+                           "location", r->location, "actor", r->actor, "status",
+                           oms_inbound_status_name(r->status), "stock_in", stock,
+                           "inbound_lines", lines, "counts", receipt_counts(r));
+  put_json(&t, head);
+  json_decref(head);
+  t.n--; /* reopen the object */
+  static const char *const keys[] = {"l", "f", "fl", "fu", "o", "e"};
+  for (int k = R_LINES; k <= R_EVENTS; k++) {
+    bool first = true;
+    put(&t, ",\"", 2), puts_(&t, keys[k]), put(&t, "\":[", 3);
+    for (size_t i = 0; i < r->changes.n; i++)
+      receipt_rows_of(&t, &r->changes.items[i], (enum receipt_rows)k, &first);
+    put(&t, "]", 1);
+  }
+  put(&t, "}", 1);
+  return t.s;
 }
 
 /* ---- what clients see ---- */
