@@ -1327,6 +1327,173 @@ START_TEST(modes_keep_invariants)
 }
 END_TEST
 
+/* ---- branches the worked examples above do not reach ---- */
+
+START_TEST(rules_when_and_type_entries)
+{
+  /* an entry of a when list must be a string */
+  rules_fail("[{'name':'a','when':{'channel':['web',1]}}]", "rules[0].when.channel[1]", "must be a string");
+  /* a location type that is not a string is reported once (by the field table) */
+  rules_fail("[{'name':'a','filters':{'location_types':['store',1]}}]",
+             "rules[0].filters.location_types[1]", "must be a string");
+}
+END_TEST
+
+/* eng_rules_compile takes only normalised documents: anything else is -1. */
+START_TEST(rules_compile_rejects_malformed)
+{
+  static const char *const bad[] = {
+      "{'rules':5}",
+      "[5]",
+      "[{'name':5}]",
+      "[{'name':'a','when':{'channel':[]}}]",
+      "[{'name':'a','when':{'ship_method':[1]}}]",
+      "[{'name':'a','when':{'country':5}}]",
+      "[{'name':'a','filters':{'location_types':['depot']}}]",
+      "[{'name':'a','filters':{'exclude':5}}]",
+      "[{'name':'a','sort':'priority'}]",
+      "[{'name':'a','sort':['priority','distance','cost','inventory','days','priority']}]",
+      "[{'name':'a','sort':['speed']}]",
+      "[{'name':'a','split':'sometimes'}]",
+      "[{'name':'a','dropship':'always'}]",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    struct eng_rules r;
+    json_t *j = jq(bad[i]);
+    ck_assert_msg(eng_rules_compile(j, &r) == -1, "%s compiled", bad[i]);
+    ck_assert_ptr_null(r.rules);
+    json_decref(j);
+  }
+  /* {"rules":[...]} compiles like the bare array; an absent sort is the default */
+  struct eng_rules r;
+  json_t *j = jq("{'rules':[{'name':'a','max_shipments':2000000}]}");
+  ck_assert_int_eq(eng_rules_compile(j, &r), 0);
+  ck_assert_uint_eq(r.n, 1);
+  ck_assert_uint_eq(r.rules[0].n_sort, 2);
+  ck_assert_int_eq(r.rules[0].max_shipments, 1000000); /* capped */
+  eng_rules_free(&r);
+  json_decref(j);
+}
+END_TEST
+
+/* Twenty candidates (more than one insertion-sorted run of the merge sort,
+ * several levels of the heap), two lines split one unit per source (more
+ * allocations than the first guess of their number). Priorities are a
+ * permutation of the source indices: source i has priority 7i mod 20, so
+ * the order is i = 3p mod 20. */
+START_TEST(sort_many_candidates)
+{
+  static const char *const codes[] = {"S00", "S01", "S02", "S03", "S04", "S05", "S06",
+                                      "S07", "S08", "S09", "S10", "S11", "S12", "S13",
+                                      "S14", "S15", "S16", "S17", "S18", "S19"};
+  const char *want_order = "S00 S03 S06 S09 S12 S15 S18 S01 S04 S07 S10 S13 S16 S19 S02 S05 S08 "
+                           "S11 S14 S17";
+  char want[512];
+  size_t o = 0;
+  struct fx f;
+  fx_init(&f);
+  line(&f, "A", 20);
+  line(&f, "B", 20);
+  for (int i = 0; i < 20; i++)
+    loc(&f, codes[i], (7 * i) % 20, "A:1 B:1");
+  for (int p = 0; p < 20; p++)
+    o += (size_t)snprintf(want + o, sizeof want - o, "%s%s=A:1,B:1", p ? " " : "", codes[(3 * p) % 20]);
+  rules(&f, "[{'name':'p','sort':['priority']}]");
+  ROUTES_TO(&f, want); /* every source sorted (merge sort) for the explanation */
+  ck_assert_str_eq(cand_order(&f), want_order);
+  f.order.no_explanation = true;
+  ROUTES_TO(&f, want); /* popped one by one from the heap */
+  ck_assert_ptr_null(f.plan.explanation);
+  fx_done(&f);
+}
+END_TEST
+
+/* A supplier and a location with the same code and equal keys: the
+ * location comes first, whatever their order in the input. */
+START_TEST(sort_same_code_location_first)
+{
+  struct fx f;
+  fx_init(&f);
+  line(&f, "A", 1);
+  sup(&f, "X", 0, "A:1@0/0");
+  loc(&f, "X", 0, "A:1");
+  rules(&f, "[{'name':'c','dropship':'prefer_cheapest','sort':['priority']}]");
+  ROUTES_TO(&f, "X=A:1");
+  ck_assert_uint_eq(f.plan.shipments[0].source, 1);
+  json_t *first = json_array_get(json_object_get(f.plan.explanation, "candidates"), 0);
+  ck_assert_str_eq(json_string_value(json_object_get(first, "source_type")), "location");
+  fx_done(&f);
+}
+END_TEST
+
+START_TEST(filter_exclude_supplier)
+{
+  struct fx f;
+  fx_init(&f);
+  line(&f, "A", 1);
+  sup(&f, "SUP1", 1, "A:5@100/1");
+  sup(&f, "SUP2", 1, "A:5@200/1");
+  rules(&f, "[{'name':'x','filters':{'exclude':['SUP1']}}]");
+  ROUTES_TO(&f, "SUP2=A:1");
+  rejected(&f, "SUP1", "filtered: excluded");
+  rejected(&f, "SUP2", NULL);
+  fx_done(&f);
+}
+END_TEST
+
+/* A pickup line under split "never" is taken whole or not at all; a store
+ * that ships and takes a pickup line holds both in line order. */
+START_TEST(pickup_never_and_line_order)
+{
+  struct fx f;
+  fx_init(&f);
+  line(&f, "A", 1);
+  pickup_line(&f, "B", 3, "ST1");
+  struct eng_source *st = loc(&f, "ST1", 1, "A:1 B:2");
+  st->is_store = st->pickup = true;
+  rules(&f, "[{'name':'n','split':'never'}]");
+  ROUTES_TO(&f, "ST1=A:1 | B:3 (insufficient stock at pickup location)");
+  rules_reset(&f);
+  f.stock[0].qty[1] = 3; /* now it has the three: the pickup is taken first, listed second */
+  rules(&f, "[{'name':'n','split':'never'}]");
+  ROUTES_TO(&f, "ST1=A:1,B:3");
+  fx_done(&f);
+}
+END_TEST
+
+/* When the exact fewest-shipments search runs out of its work budget, the
+ * greedy set is used. Here (24 locations, 8 skus, 2 of each wanted) the
+ * smallest full cover has 6 sources -- brute force finds
+ * L03 L04 L05 L08 L12 L18 first -- and the search gives up while proving
+ * that no 5 do; the greedy set is 6 sources too (other ones). */
+START_TEST(split_avoid_search_budget)
+{
+  static const char *const stock[24] = {
+      "E:1 F:1", "E:1", "D:2", "H:2", "C:1 G:1", "B:2 D:1 F:1", "D:2", "A:1",
+      "C:1", "", "A:2", "C:1", "A:2 D:2 F:2", "", "A:1", "C:1",
+      "D:2 F:1 H:1", "A:1 E:1", "E:2 G:1", "B:1 D:2 H:2", "G:1", "C:1", "G:1", "D:1"};
+  static const char *const codes[24] = {"L00", "L01", "L02", "L03", "L04", "L05", "L06", "L07",
+                                        "L08", "L09", "L10", "L11", "L12", "L13", "L14", "L15",
+                                        "L16", "L17", "L18", "L19", "L20", "L21", "L22", "L23"};
+  static const char *const skus[8] = {"A", "B", "C", "D", "E", "F", "G", "H"};
+  struct fx f;
+  fx_init(&f);
+  for (int k = 0; k < 8; k++)
+    line(&f, skus[k], 2);
+  for (int c = 0; c < 24; c++)
+    loc(&f, codes[c], c, stock[c]);
+  rules(&f, "[{'name':'a','split':'avoid','sort':['priority'],'dropship':'never'}]");
+  const char *greedy = "L12=A:2,D:2,F:2 L05=B:2 L04=C:1,G:1 L08=C:1 L18=E:2,G:1 L19=H:2";
+  ROUTES_TO(&f, greedy);
+  check_plan_invariants(&f, 0, false);
+  ck_assert_uint_eq(f.plan.n_shipments, 6);
+  ck_assert_uint_eq(f.plan.n_unsourced, 0);
+  f.order.no_explanation = true;
+  ROUTES_TO(&f, greedy);
+  fx_done(&f);
+}
+END_TEST
+
 Suite *suite_routing(void)
 {
   Suite *s = suite_create("routing");
@@ -1340,6 +1507,8 @@ Suite *suite_routing(void)
   tcase_add_test(tc, rules_collects_every_error);
   tcase_add_test(tc, rules_limit);
   tcase_add_test(tc, rules_compile);
+  tcase_add_test(tc, rules_when_and_type_entries);
+  tcase_add_test(tc, rules_compile_rejects_malformed);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("route");
@@ -1376,6 +1545,11 @@ Suite *suite_routing(void)
   tcase_add_test(tc, backorder_flag);
   tcase_add_test(tc, avoid_matches_brute_force);
   tcase_add_test(tc, modes_keep_invariants);
+  tcase_add_test(tc, sort_many_candidates);
+  tcase_add_test(tc, sort_same_code_location_first);
+  tcase_add_test(tc, filter_exclude_supplier);
+  tcase_add_test(tc, pickup_never_and_line_order);
+  tcase_add_test(tc, split_avoid_search_budget);
   suite_add_tcase(s, tc);
   return s;
 }
