@@ -67,7 +67,7 @@ static void build(struct world *w)
     struct eng_source *s = &w->src[c];
     bool supplier = c >= N_SRC - N_SUP;
     snprintf(w->codes[c], sizeof w->codes[c], supplier ? "SUP%03d" : "LOC%03d", c);
-    *s = (struct eng_source){.type = supplier ? ENG_SRC_SUPPLIER : ENG_SRC_LOCATION,
+    *s = (struct eng_source){.type = supplier ? OMS_SRC_SUPPLIER : OMS_SRC_LOCATION,
                              .code = w->codes[c], .active = pick(0, 19) != 0, .ship = true,
                              .in_channel = pick(0, 9) != 0};
     if (!supplier) {
@@ -117,7 +117,7 @@ static void point(struct world *w, int o)
 {
   for (int c = 0; c < N_SRC; c++) {
     w->src[c].available = w->avail[o][c];
-    bool supplier = w->src[c].type == ENG_SRC_SUPPLIER;
+    bool supplier = w->src[c].type == OMS_SRC_SUPPLIER;
     w->src[c].unit_cost = supplier ? w->ucost[o][c] : NULL;
     w->src[c].item_days = supplier ? w->idays[o][c] : NULL;
   }

@@ -46,6 +46,9 @@ echo "== migrations (twice: must be idempotent)" >&2
 DATABASE_URL=$OMS_TEST_DATABASE_URL "$BUILD/omsd" --migrate || fail "omsd --migrate (first run)"
 DATABASE_URL=$OMS_TEST_DATABASE_URL "$BUILD/omsd" --migrate || fail "omsd --migrate (second run, not idempotent?)"
 
+echo "== function length (scripts/check-functions.sh)" >&2
+scripts/check-functions.sh || fail "a function in src/ is longer than 100 lines"
+
 echo "== unit tests: $BUILD/check_unit" >&2
 "$BUILD/check_unit" || fail "unit tests ($BUILD/check_unit)"
 

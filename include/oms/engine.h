@@ -132,7 +132,6 @@ size_t eng_shortfall_plan(const struct oms_open_allocation *allocs, size_t n,
 enum eng_sort_key { ENG_SORT_PRIORITY, ENG_SORT_DISTANCE, ENG_SORT_COST, ENG_SORT_INVENTORY, ENG_SORT_DAYS };
 enum eng_split { ENG_SPLIT_NEVER, ENG_SPLIT_AVOID, ENG_SPLIT_ALLOW };
 enum eng_dropship { ENG_DS_NEVER, ENG_DS_FALLBACK, ENG_DS_PREFER_CHEAPEST, ENG_DS_PREFER_FASTEST };
-enum eng_source_type { ENG_SRC_LOCATION, ENG_SRC_SUPPLIER };
 
 /* A compiled routing rule. String pointers are borrowed from the JSON the
  * rule was compiled from (eng_rules_compile) and live as long as it. */
@@ -193,7 +192,7 @@ struct eng_order {
 
 /* A candidate source, with what it holds for each order line. */
 struct eng_source {
-  enum eng_source_type type;
+  enum oms_source_type type;
   const char *code;
   /* locations */
   bool is_store;          /* type "store" (else warehouse) */
@@ -447,6 +446,62 @@ struct eng_receipt_line {
 enum oms_err eng_receive(struct eng_act *a, const struct oms_receipt_inputs *in,
                          const struct eng_receipt_line *lines, size_t n,
                          struct oms_receipt *out);
+
+/* ---- drop-ship EDI (edi.c; the X12 codec is x12*.c, include/oms/x12.h) ---- */
+#include "oms/x12.h"
+
+/* Validates an X12 identity {isa_qualifier ("ZZ"), isa_id (1-15), gs_id
+ * (2-15, default isa_id)}: PUT /v1/settings/edi, and a supplier's `edi`
+ * (errors then under prefix "edi"). */
+int eng_edi_identity_parse(json_t *in, const char *prefix, json_t **out, json_t *errors);
+
+/* Writes the 850 of a purchase order: the tenant sends, the supplier
+ * receives; dated and numbered as the PO was created, so every fetch gives
+ * the same bytes. Returns 0, or -1 with errors. */
+int eng_edi_850(const struct oms_purchase_order *po, const struct oms_edi_identity *tenant,
+                const struct oms_edi_identity *supplier, struct x12_buf *out,
+                struct x12_errors *errors);
+
+/* What an interchange from a supplier asks for, set by set. */
+struct eng_edi_ack {
+  const struct oms_po_ref *po;
+  struct eng_ack_line *lines; /* per PO1 */
+  size_t *line_segments;      /* the PO1 of each */
+  size_t n_lines;
+};
+struct eng_edi_ship {
+  const struct oms_po_ref *po;
+  size_t segment;            /* its PRF */
+  struct eng_step_body body; /* carrier, tracking, lines */
+  size_t *line_segments;     /* the LIN of each line */
+};
+struct eng_edi_stock {
+  const char *sku;
+  long long available;
+  size_t segment; /* its LIN */
+};
+struct eng_edi_set {
+  enum x12_set_type type;
+  const char *id, *control; /* ST01, ST02 */
+  size_t segment;           /* ST */
+  bool applied;             /* the set changes something (unknown types do not) */
+  struct eng_edi_ack ack;   /* 855 */
+  struct eng_edi_ship *ships; /* 856: one per PRF */
+  size_t n_ships;
+};
+struct eng_edi_plan {
+  struct eng_edi_set *sets;
+  size_t n_sets;
+  struct eng_edi_stock *stock; /* every 846 item, in document order */
+  size_t n_stock;
+};
+/* Checks an interchange against the partner (ISA and GS identities, known
+ * purchase orders, lines on them) and turns it into what to apply, in arena
+ * a. Returns 0, or -1 with errors (fields "segment <n> (<ID>)"). */
+int eng_edi_plan(const struct x12_interchange *ic, const struct oms_edi_partner *partner,
+                 struct oms_arena *a, struct eng_edi_plan *out, struct x12_errors *errors);
+/* Reads an RFC 3339 UTC time into an X12 date and time; -1 when it is not one. */
+int eng_edi_datetime(const char *rfc3339, struct x12_datetime *out);
 
 /* Takes `units` units of sku off the fulfillment fid (a count found them
  * missing) and routes them again elsewhere. */

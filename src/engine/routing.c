@@ -128,7 +128,7 @@ static void route_state_init(struct route_state *t)
     const struct eng_order_line *ln = &order->lines[l];
     for (size_t c = 0; ln->pickup && ln->pickup_location && c < t->n_sources; c++) {
       const struct eng_source *s = &t->sources[c];
-      if (s->type == ENG_SRC_LOCATION && s->code && s->active && s->pickup &&
+      if (s->type == OMS_SRC_LOCATION && s->code && s->active && s->pickup &&
           strcmp(s->code, ln->pickup_location) == 0) {
         t->pickup_source[l] = c;
         break;

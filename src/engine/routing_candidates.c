@@ -81,7 +81,7 @@ bool route_rule_matches(const struct eng_rule *r, const struct eng_order *o)
 static const char *ship_reject_reason(struct route_state *t, const struct eng_rule *r, size_t c)
 {
   const struct eng_source *s = &t->sources[c];
-  if (s->type == ENG_SRC_SUPPLIER) {
+  if (s->type == OMS_SRC_SUPPLIER) {
     if (r->dropship == ENG_DS_NEVER)
       return "dropship: never";
     if (!s->active)

@@ -66,9 +66,9 @@ static json_t *cached_reason(struct explain_cache *x, const char *reason)
   return json_incref(x->reason_json[i]);
 }
 
-static json_t *cached_type(struct explain_cache *x, enum eng_source_type type)
+static json_t *cached_type(struct explain_cache *x, enum oms_source_type type)
 {
-  int i = type == ENG_SRC_SUPPLIER;
+  int i = type == OMS_SRC_SUPPLIER;
   if (!x->type[i])
     x->type[i] = json_string_nocheck(i ? "supplier" : "location");
   return json_incref(x->type[i]);
@@ -182,7 +182,7 @@ static json_t *explain_candidate(struct route_state *t, struct explain_cache *x,
   json_object_set_new_nocheck(o, "source_type", cached_type(x, s->type));
   json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
   json_object_set_new_nocheck(o, "priority",
-                              cached_int(x, s->type == ENG_SRC_SUPPLIER ? 0 : s->priority));
+                              cached_int(x, s->type == OMS_SRC_SUPPLIER ? 0 : s->priority));
   json_object_set_new_nocheck(o, "distance_km",
                               isfinite(h) ? json_real(round(route_hav_km(h) * 10) / 10)
                                           : json_null());

@@ -169,7 +169,7 @@ static inline long long sat_mul(long long a, long long b)
 
 static inline bool route_is_supplier(const struct route_state *t, size_t source)
 {
-  return t->sources[source].type == ENG_SRC_SUPPLIER;
+  return t->sources[source].type == OMS_SRC_SUPPLIER;
 }
 
 /* A line the split modes route: not a pickup, units still to source. */
@@ -199,7 +199,7 @@ static inline int route_compare(const struct route_state *t, size_t a, size_t b)
   if (c)
     return c;
   if (t->sources[a].type != t->sources[b].type)
-    return t->sources[a].type == ENG_SRC_LOCATION ? -1 : 1;
+    return t->sources[a].type == OMS_SRC_LOCATION ? -1 : 1;
   return a < b ? -1 : a > b;
 }
 

@@ -48,7 +48,7 @@ static void source_values(struct route_state *t, size_t c, long long *cost, long
   for (size_t g = 0; t->need_inventory && g < t->n_groups; g++)
     v += min_ll(stock[g], t->group_demand[g]);
   *inventory = v;
-  if (s->type != ENG_SRC_SUPPLIER || !t->need_cost_days) {
+  if (s->type != OMS_SRC_SUPPLIER || !t->need_cost_days) {
     *cost = s->cost_per_shipment;
     *days = s->days;
     return;
@@ -91,11 +91,11 @@ void route_make_sort_keys(struct route_state *t, const struct eng_rule *r, size_
   else if (r->dropship == ENG_DS_PREFER_FASTEST)
     k[i++] = encode_signed(days);
   else
-    k[i++] = s->type == ENG_SRC_SUPPLIER;
+    k[i++] = s->type == OMS_SRC_SUPPLIER;
   for (size_t j = 0; j < r->n_sort && j < ENG_MAX_SORT; j++) {
     switch (r->sort[j]) {
     case ENG_SORT_PRIORITY:
-      k[i++] = encode_signed(s->type == ENG_SRC_SUPPLIER ? 0 : s->priority);
+      k[i++] = encode_signed(s->type == OMS_SRC_SUPPLIER ? 0 : s->priority);
       break;
     case ENG_SORT_DISTANCE:
       k[i++] = encode_distance(route_source_hav(t, c));

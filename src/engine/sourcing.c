@@ -94,7 +94,7 @@ static void location_source(const struct eng_place_ctx *ctx, const struct oms_lo
   struct eng_ats_channel view = {.safety_stock = ch->safety_stock, .percent = 100, .max_per_sku = -1};
   long long *avail = oms_arena_alloc(ctx->arena, n * sizeof *avail);
   *src = (struct eng_source){
-      .type = ENG_SRC_LOCATION,
+      .type = OMS_SRC_LOCATION,
       .code = l->code,
       .is_store = l->is_store,
       .active = l->active,
@@ -129,7 +129,7 @@ static void supplier_source(const struct eng_place_ctx *ctx, const struct oms_su
   long long *cost = oms_arena_alloc(ctx->arena, n * sizeof *cost);
   int *days = oms_arena_alloc(ctx->arena, n * sizeof *days);
   *src = (struct eng_source){
-      .type = ENG_SRC_SUPPLIER,
+      .type = OMS_SRC_SUPPLIER,
       .code = s->code,
       .active = s->active,
       .ship = true,
@@ -180,7 +180,7 @@ static void emit_shipment(const struct eng_place_ctx *ctx, const struct eng_cand
 {
   struct oms_arena *a = ctx->arena;
   const struct eng_source *src = &c->sources[sh->source];
-  bool supplier = src->type == ENG_SRC_SUPPLIER, pickup = false;
+  bool supplier = src->type == OMS_SRC_SUPPLIER, pickup = false;
   struct oms_new_fulfillment *f = OMS_APPEND(a, *fuls);
   ctx->new_id(f->id);
   for (size_t k = 0; k < sh->n_allocs; k++)
@@ -228,7 +228,7 @@ static void tally(struct eng_placement *p, size_t n, struct oms_arena *a)
     for (size_t k = 0; k < sh->n_allocs; k++) {
       size_t li = sh->allocs[k].line;
       p->allocated[li] += sh->allocs[k].quantity;
-      long long d = src->days + (src->type == ENG_SRC_SUPPLIER ? src->item_days[li] : 0);
+      long long d = src->days + (src->type == OMS_SRC_SUPPLIER ? src->item_days[li] : 0);
       if (d > p->days[li])
         p->days[li] = d;
     }

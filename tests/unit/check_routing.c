@@ -142,7 +142,7 @@ static struct eng_source *loc(struct fx *f, const char *code, int priority, cons
 {
   size_t c = f->n++;
   struct eng_source *s = &f->src[c];
-  *s = (struct eng_source){.type = ENG_SRC_LOCATION, .code = code, .active = true, .ship = true,
+  *s = (struct eng_source){.type = OMS_SRC_LOCATION, .code = code, .active = true, .ship = true,
                            .in_channel = true, .priority = priority, .days = 2};
   set_stock(f, c, stock);
   return s;
@@ -159,7 +159,7 @@ static struct eng_source *sup(struct fx *f, const char *code, int lead, const ch
 {
   size_t c = f->n++;
   struct eng_source *s = &f->src[c];
-  *s = (struct eng_source){.type = ENG_SRC_SUPPLIER, .code = code, .active = true,
+  *s = (struct eng_source){.type = OMS_SRC_SUPPLIER, .code = code, .active = true,
                            .in_channel = true, .days = lead};
   set_stock(f, c, stock);
   return s;
@@ -210,7 +210,7 @@ static const char *route(struct fx *f)
 {
   for (size_t c = 0; c < f->n; c++) {
     struct fsrc *s = &f->stock[c];
-    bool supplier = f->src[c].type == ENG_SRC_SUPPLIER;
+    bool supplier = f->src[c].type == OMS_SRC_SUPPLIER;
     for (size_t l = 0; l < f->order.n_lines; l++) {
       f->avail[c][l] = 0;
       f->ucost[c][l] = 0;
