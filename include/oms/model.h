@@ -378,6 +378,48 @@ struct oms_receipt_inputs {
   size_t n_orders;
 };
 
+/* ---- drop-ship EDI ---- */
+
+/* An X12 interchange identity (a tenant's or a supplier's). */
+struct oms_edi_identity {
+  const char *qualifier, *isa_id, *gs_id;
+};
+
+struct oms_po_line {
+  int line, order_line;
+  const char *sku;
+  long long quantity, cost, shipped; /* cost per unit, minor units */
+};
+
+/* A purchase order as an 850 is written from it. */
+struct oms_purchase_order {
+  const char *id, *number, *supplier, *order_id, *fulfillment_id;
+  const char *order_number;  /* the order's number (REF*CO) */
+  const char *customer_name; /* or NULL */
+  bool has_ship_to;
+  struct oms_address ship_to;
+  unsigned long control_number; /* assigned when the PO was created */
+  const char *created_at;       /* RFC 3339: the interchange's date */
+  struct oms_po_line *lines;
+  size_t n_lines;
+};
+
+/* A purchase order an inbound document may name, by number. */
+struct oms_po_ref {
+  const char *number, *id, *order_id, *fulfillment_id;
+  struct oms_po_line *lines; /* line, order_line, sku, quantity */
+  size_t n_lines;
+};
+
+/* What an interchange from a supplier is checked against. */
+struct oms_edi_partner {
+  const char *supplier;
+  bool has_supplier_edi, has_tenant_edi;
+  struct oms_edi_identity supplier_edi, tenant_edi;
+  struct oms_po_ref *pos;
+  size_t n_pos;
+};
+
 /* ---- what the engine decides ---- */
 
 /* Optional facts of an exception (its free-form `data`): the writer emits
@@ -413,12 +455,6 @@ struct oms_event {
   enum oms_event_type type;
   const char *order_id, *status, *previous_status, *reason;
   const char *fulfillment_id, *source, *purchase_order_id, *exception_id, *kind;
-};
-
-struct oms_po_line {
-  int line, order_line;
-  const char *sku;
-  long long quantity, cost; /* cost per unit, minor units */
 };
 
 /* A fulfillment a plan creates, with its purchase order when a supplier
