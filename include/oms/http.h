@@ -35,7 +35,8 @@ struct http_request;
 typedef void (*http_handler)(struct http_request *r, struct repo_tx *tx);
 
 /* Route flags. */
-#define RF_NO_TX 0x1 /* handler runs without a transaction (tx is NULL) */
+#define RF_NO_TX 0x1    /* handler runs without a transaction (tx is NULL) */
+#define RF_RAW_BODY 0x2 /* the body is not JSON: the handler reads r->body itself */
 
 struct http_route {
   const char *method;
@@ -163,13 +164,18 @@ struct http_action {
   enum oms_err (*run)(struct eng_act *a, const struct oms_order *order, void *cls,
                       struct oms_change *change);
   void *cls;
+  /* quiet: a refusal is handed back here instead of being the reply (the
+   * caller words it, e.g. as an X12 error at a segment) */
+  bool quiet;
+  enum oms_err refused;
+  char detail[256], field[64];
 };
 /* Locks the order, runs the engine and applies its change. Returns 1 with
  * *after (may be NULL) the order after the change as clients see it
  * (caller decrefs); 0 when the engine refused (the 4xx it maps to is set)
  * or there is no such order (404 naming not_found_field); <0 when the
  * database failed (reply set). */
-int http_run_action(struct http_request *r, struct repo_tx *tx, const struct http_action *act,
+int http_run_action(struct http_request *r, struct repo_tx *tx, struct http_action *act,
                     const char *not_found_field, json_t **after);
 /* Compiles the tenant's stored rule documents; false (500 set, cause
  * logged) when one does not compile: it was validated when stored, so that
@@ -262,6 +268,10 @@ void http_post_fulfillments_ID_ship(struct http_request *r, struct repo_tx *tx);
 void http_post_fulfillments_ID_ready_for_pickup(struct http_request *r, struct repo_tx *tx);
 void http_post_fulfillments_ID_picked_up(struct http_request *r, struct repo_tx *tx);
 void http_post_fulfillments_ID_delivered(struct http_request *r, struct repo_tx *tx);
+void http_put_settings_edi(struct http_request *r, struct repo_tx *tx);
+void http_get_settings_edi(struct http_request *r, struct repo_tx *tx);
+void http_get_purchase_orders_ID_edi(struct http_request *r, struct repo_tx *tx);
+void http_post_suppliers_CODE_edi(struct http_request *r, struct repo_tx *tx);
 void http_post_inbound(struct http_request *r, struct repo_tx *tx);
 void http_get_inbound(struct http_request *r, struct repo_tx *tx);
 void http_get_inbound_ID(struct http_request *r, struct repo_tx *tx);
@@ -271,6 +281,23 @@ void http_get_purchase_orders(struct http_request *r, struct repo_tx *tx);
 void http_get_purchase_orders_ID(struct http_request *r, struct repo_tx *tx);
 void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct repo_tx *tx);
 void http_post_purchase_orders_ID_ship(struct http_request *r, struct repo_tx *tx);
+/* The engine calls of a fulfillment step and of a purchase-order
+ * acknowledgement, for the action runner (cls is the call). */
+struct http_step_call {
+  const char *fid;
+  enum eng_fstep step;
+  const struct eng_step_body *body;
+};
+enum oms_err http_run_step(struct eng_act *a, const struct oms_order *o, void *cls,
+                           struct oms_change *change);
+struct http_ack_call {
+  const char *fid;
+  const struct eng_ack_line *lines;
+  size_t n;
+};
+enum oms_err http_run_ack(struct eng_act *a, const struct oms_order *o, void *cls,
+                          struct oms_change *change);
+
 /* One fulfillment step (h_fulfillments.c), shared with purchase orders:
  * body (may be NULL) is the validated request. Replies with the
  * fulfillment. */

@@ -280,6 +280,29 @@ int repo_receive(struct repo_tx *tx, const struct oms_receipt *r, json_t **out);
 int repo_preorder_report(struct repo_tx *tx, json_t *skus, struct oms_arena *a,
                          struct oms_preorder_report **out, size_t *n);
 
+/* ---- drop-ship EDI (repo_edi.c) ---- */
+int repo_edi_settings_get(struct repo_tx *tx, json_t **out);
+/* Replaces the tenant's identity (validated {isa_qualifier, isa_id, gs_id});
+ * if_match < 0: none. 1 done (*created), 0 stale If-Match. */
+int repo_edi_settings_put(struct repo_tx *tx, json_t *doc, long long if_match, json_t **out,
+                          bool *created);
+/* What an 850 is written from (oms_po_edi); 0 when no such purchase order. */
+int repo_po_edi(struct repo_tx *tx, const char *po_id, json_t **out);
+/* The supplier's and the tenant's identities and the purchase orders named
+ * (po_numbers: an array of strings), into arena a; *seen the reply of an
+ * interchange with this control number received before, or NULL. */
+int repo_edi_inputs(struct repo_tx *tx, const char *supplier, unsigned long control,
+                    json_t *po_numbers, struct oms_arena *a, struct oms_edi_partner *out,
+                    json_t **seen);
+/* Records an interchange received and what it was answered. */
+int repo_edi_record(struct repo_tx *tx, const char *supplier, unsigned long control, json_t *reply);
+/* Sets supplier items' available from [{sku, available}] in one statement;
+ * *missing the skus the supplier has no item for (then nothing changed). */
+int repo_supplier_availability(struct repo_tx *tx, const char *supplier, json_t *items,
+                               json_t **missing);
+/* The next outbound interchange control number for supplier. */
+int repo_next_control(struct repo_tx *tx, const char *supplier, unsigned long *control);
+
 /* Resolves a tracking token to its tenant and order (operator scope). */
 int repo_track_lookup(struct repo_db *db, const char *token, char tenant_id[37],
                       char order_id[37]);

@@ -39,6 +39,15 @@ int rows_receipt_inputs(json_t *doc, struct oms_arena *a, struct oms_receipt_inp
 /* What oms_preorder_report returns for one sku. */
 int rows_preorder_report(json_t *doc, struct oms_arena *a, struct oms_preorder_report *out);
 
+/* What oms_po_edi returns: the purchase order as an 850 is written from it,
+ * and the identities (has_* false when one is not set). */
+int rows_po_edi(json_t *doc, struct oms_arena *a, struct oms_purchase_order *po,
+                struct oms_edi_identity *tenant, bool *has_tenant,
+                struct oms_edi_identity *supplier, bool *has_supplier);
+/* What oms_edi_inputs returns, for supplier. */
+int rows_edi_partner(json_t *doc, const char *supplier, struct oms_arena *a,
+                     struct oms_edi_partner *out);
+
 /* What oms_capture decided for the capture c it wrote. */
 int rows_capture_result(json_t *doc, const struct oms_capture *c, struct oms_arena *a,
                         struct oms_capture_result *out);

@@ -79,7 +79,7 @@ int eng_location_parse(json_t *in, json_t **out, json_t *errors)
 static const struct js_field edi_spec[] = {
     {.name = "isa_qualifier", .type = JS_STRING, .min = 2, .max = 2, .def = "\"ZZ\""},
     {.name = "isa_id", .type = JS_STRING, .flags = JS_REQUIRED, .min = 1, .max = 15},
-    {.name = "gs_id", .type = JS_STRING, .min = 1, .max = 15},
+    {.name = "gs_id", .type = JS_STRING, .min = 2, .max = 15},
     {.type = JS_END},
 };
 
@@ -100,29 +100,54 @@ static bool x12_safe(const char *s)
   return strpbrk(s, "*~^:>|") == NULL;
 }
 
-int eng_supplier_parse(json_t *in, json_t **out, json_t *errors)
+/* The X12 identity rules of a tenant (PUT /v1/settings/edi) and of a
+ * supplier's `edi`: one definition. gs_id defaults to isa_id. */
+static int check_identity(json_t *edi, const char *prefix, json_t *errors)
 {
   size_t before = json_array_size(errors);
+  const char *fields[] = {"isa_qualifier", "isa_id", "gs_id"};
+  for (int i = 0; i < 3; i++) {
+    const char *v = json_string_value(json_object_get(edi, fields[i]));
+    if (v && !x12_safe(v)) {
+      char path[64];
+      snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", fields[i]);
+      js_error(errors, path, "must be printable ASCII without X12 separators (* ~ ^ : > |)");
+    }
+  }
+  if (json_array_size(errors) == before && !json_object_get(edi, "gs_id")) {
+    json_t *isa = json_object_get(edi, "isa_id");
+    if (json_string_length(isa) < 2) {
+      char path[64];
+      snprintf(path, sizeof path, "%s%sgs_id", prefix, *prefix ? "." : "");
+      js_error(errors, path, "is required when isa_id is 1 character (a GS id has 2 to 15)");
+    } else {
+      json_object_set(edi, "gs_id", isa);
+    }
+  }
+  return json_array_size(errors) > before ? -1 : 0;
+}
+
+int eng_edi_identity_parse(json_t *in, const char *prefix, json_t **out, json_t *errors)
+{
+  if (js_parse(edi_spec, in, prefix, out, errors) != 0)
+    return -1;
+  if (check_identity(*out, prefix, errors) != 0) {
+    json_decref(*out);
+    *out = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+int eng_supplier_parse(json_t *in, json_t **out, json_t *errors)
+{
   if (js_parse(supplier_spec, in, "", out, errors) != 0)
     return -1;
   json_t *edi = json_object_get(*out, "edi");
-  if (json_is_object(edi)) {
-    const char *fields[] = {"isa_qualifier", "isa_id", "gs_id"};
-    for (int i = 0; i < 3; i++) {
-      const char *v = json_string_value(json_object_get(edi, fields[i]));
-      if (v && !x12_safe(v)) {
-        char path[64];
-        snprintf(path, sizeof path, "edi.%s", fields[i]);
-        js_error(errors, path, "must be printable ASCII without X12 separators (* ~ ^ : > |)");
-      }
-    }
-    if (json_array_size(errors) > before) {
-      json_decref(*out);
-      *out = NULL;
-      return -1;
-    }
-    if (!json_object_get(edi, "gs_id"))
-      json_object_set(edi, "gs_id", json_object_get(edi, "isa_id"));
+  if (json_is_object(edi) && check_identity(edi, "edi", errors) != 0) {
+    json_decref(*out);
+    *out = NULL;
+    return -1;
   }
   return 0;
 }

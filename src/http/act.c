@@ -74,7 +74,7 @@ static bool read_routing_inputs(struct http_request *r, struct repo_tx *tx,
   return ok;
 }
 
-int http_run_action(struct http_request *r, struct repo_tx *tx, const struct http_action *act,
+int http_run_action(struct http_request *r, struct repo_tx *tx, struct http_action *act,
                     const char *not_found_field, json_t **after)
 {
   struct oms_arena *arena = oms_arena_new();
@@ -104,7 +104,11 @@ int http_run_action(struct http_request *r, struct repo_tx *tx, const struct htt
   }
   enum oms_err e = act->run(&a, &order, act->cls, &change);
   if (e != OMS_OK) {
-    http_fail_refusal(r, e, &a);
+    act->refused = e;
+    snprintf(act->detail, sizeof act->detail, "%s", a.detail);
+    snprintf(act->field, sizeof act->field, "%s", a.field);
+    if (!act->quiet)
+      http_fail_refusal(r, e, &a);
     rc = 0;
     goto cleanup;
   }

@@ -59,7 +59,7 @@ static void replay(struct http_request *r, int status, const char *body)
 static bool parse_body(struct http_request *r)
 {
   json_error_t je;
-  if (r->body_len == 0)
+  if (r->body_len == 0 || (r->route->flags & RF_RAW_BODY))
     return true;
   r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &je);
   if (!r->json) {

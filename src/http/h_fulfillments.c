@@ -58,16 +58,10 @@ static const struct js_field ship_spec[] = {
     {.type = JS_END},
 };
 
-struct step_call {
-  const char *fid;
-  enum eng_fstep step;
-  const struct eng_step_body *body;
-};
-
-static enum oms_err run_step(struct eng_act *a, const struct oms_order *o, void *cls,
-                             struct oms_change *change)
+enum oms_err http_run_step(struct eng_act *a, const struct oms_order *o, void *cls,
+                           struct oms_change *change)
 {
-  const struct step_call *s = cls;
+  const struct http_step_call *s = cls;
   return eng_act_fulfillment(a, o, s->fid, s->step, s->body, change);
 }
 
@@ -85,9 +79,9 @@ void http_fulfillment_step(struct http_request *r, struct repo_tx *tx, const cha
       http_fail_field(r, OMS_ERR_NOT_FOUND, "id", "does not exist");
     return;
   }
-  struct step_call call = {.fid = fid, .step = step, .body = body};
+  struct http_step_call call = {.fid = fid, .step = step, .body = body};
   struct http_action act = {.order_id = order_id, .routes = step == ENG_F_REJECT,
-                            .run = run_step, .cls = &call};
+                            .run = http_run_step, .cls = &call};
   if (http_run_action(r, tx, &act, "id", NULL) <= 0)
     return;
   json_t *f = NULL;

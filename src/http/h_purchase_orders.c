@@ -58,23 +58,19 @@ static const struct js_field ack_spec[] = {
     {.type = JS_END},
 };
 
-struct ack_call {
-  const char *fid;
-  struct eng_ack_line lines[500];
-  size_t n;
-};
-
-static enum oms_err run_ack(struct eng_act *a, const struct oms_order *o, void *cls,
-                            struct oms_change *change)
+enum oms_err http_run_ack(struct eng_act *a, const struct oms_order *o, void *cls,
+                          struct oms_change *change)
 {
-  const struct ack_call *c = cls;
+  const struct http_ack_call *c = cls;
   return eng_act_po_ack(a, o, c->fid, c->lines, c->n, change);
 }
 
 void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct repo_tx *tx)
 {
   json_t *body = http_body_spec(r, ack_spec), *po = NULL;
-  struct ack_call *call = oms_calloc(1, sizeof *call);
+  struct http_ack_call *call = oms_calloc(1, sizeof *call);
+  struct eng_ack_line *lines = oms_calloc(500, sizeof *lines);
+  call->lines = lines;
   if (!body || !(po = po_of(r, tx)))
     goto cleanup;
   size_t i;
@@ -83,12 +79,12 @@ void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct rep
   json_array_foreach(json_object_get(body, "lines"), i, l)
   {
     int st = oms_po_line_status_of(json_string_value(json_object_get(l, "status")));
-    call->lines[call->n++] = (struct eng_ack_line){
+    lines[call->n++] = (struct eng_ack_line){
         .sku = json_string_value(json_object_get(l, "sku")),
         .status = st < 0 ? OMS_POL_NONE : (enum oms_po_line_status)st};
   }
   struct http_action act = {.order_id = json_string_value(json_object_get(po, "order_id")),
-                            .routes = true, .run = run_ack, .cls = call};
+                            .routes = true, .run = http_run_ack, .cls = call};
   if (http_run_action(r, tx, &act, "id", NULL) <= 0)
     goto cleanup;
   json_decref(po);
@@ -99,6 +95,7 @@ void http_post_purchase_orders_ID_acknowledge(struct http_request *r, struct rep
 cleanup:
   json_decref(body);
   json_decref(po);
+  free(lines);
   free(call);
 }
 

@@ -69,6 +69,10 @@ static const struct http_route routes[] = {
     {"POST", "/v1/fulfillments/{id}/picked_up", HA_STAFF, 0, http_post_fulfillments_ID_picked_up},
     {"POST", "/v1/fulfillments/{id}/delivered", HA_STAFF, 0, http_post_fulfillments_ID_delivered},
 
+    {"PUT", "/v1/settings/edi", HA_STAFF, 0, http_put_settings_edi},
+    {"GET", "/v1/settings/edi", HA_STAFF, 0, http_get_settings_edi},
+    {"POST", "/v1/suppliers/{code}/edi", HA_STAFF, RF_RAW_BODY, http_post_suppliers_CODE_edi},
+
     {"POST", "/v1/inbound", HA_STAFF, 0, http_post_inbound},
     {"GET", "/v1/inbound", HA_STAFF, 0, http_get_inbound},
     {"GET", "/v1/inbound/{id}", HA_STAFF, 0, http_get_inbound_ID},
@@ -77,6 +81,7 @@ static const struct http_route routes[] = {
 
     {"GET", "/v1/purchase-orders", HA_STAFF, 0, http_get_purchase_orders},
     {"GET", "/v1/purchase-orders/{id}", HA_STAFF, 0, http_get_purchase_orders_ID},
+    {"GET", "/v1/purchase-orders/{id}/edi", HA_STAFF, 0, http_get_purchase_orders_ID_edi},
     {"POST", "/v1/purchase-orders/{id}/acknowledge", HA_STAFF, 0, http_post_purchase_orders_ID_acknowledge},
     {"POST", "/v1/purchase-orders/{id}/ship", HA_STAFF, 0, http_post_purchase_orders_ID_ship},
 

@@ -608,3 +608,77 @@ int rows_preorder_report(json_t *doc, struct oms_arena *a, struct oms_preorder_r
   }
   return 0;
 }
+
+/* ---- drop-ship EDI ---- */
+
+static bool read_identity(json_t *o, struct oms_arena *a, struct oms_edi_identity *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(o))
+    return false;
+  out->qualifier = text(o, "isa_qualifier", a);
+  out->isa_id = text(o, "isa_id", a);
+  out->gs_id = text(o, "gs_id", a);
+  return out->isa_id != NULL;
+}
+
+static void read_po_lines(json_t *lines, struct oms_arena *a, struct oms_po_line **out, size_t *n)
+{
+  size_t i;
+  json_t *l;
+  *n = json_array_size(lines);
+  *out = array_of(a, *n, sizeof **out);
+  json_array_foreach(lines, i, l)(*out)[i] = (struct oms_po_line){
+      .line = (int)integer(l, "line", 0), .order_line = (int)integer(l, "order_line", 0),
+      .sku = text(l, "sku", a), .quantity = integer(l, "quantity", 0),
+      .cost = integer(l, "cost", 0), .shipped = integer(l, "shipped", 0)};
+}
+
+int rows_po_edi(json_t *doc, struct oms_arena *a, struct oms_purchase_order *po,
+                struct oms_edi_identity *tenant, bool *has_tenant,
+                struct oms_edi_identity *supplier, bool *has_supplier)
+{
+  memset(po, 0, sizeof *po);
+  json_t *p = json_object_get(doc, "po");
+  if (!json_is_object(doc) || !json_is_object(p))
+    return -1;
+  po->id = text(p, "id", a);
+  po->number = text(p, "number", a);
+  po->supplier = text(p, "supplier", a);
+  po->order_id = text(p, "order_id", a);
+  po->fulfillment_id = text(p, "fulfillment_id", a);
+  po->order_number = text(doc, "order_number", a);
+  po->customer_name = text(doc, "customer_name", a);
+  po->has_ship_to = read_address(json_object_get(p, "ship_to"), a, &po->ship_to);
+  po->control_number = (unsigned long)integer(p, "control_number", 0);
+  po->created_at = text(p, "created_at", a);
+  read_po_lines(json_object_get(p, "lines"), a, &po->lines, &po->n_lines);
+  *has_tenant = read_identity(json_object_get(doc, "tenant_edi"), a, tenant);
+  *has_supplier = read_identity(json_object_get(doc, "supplier_edi"), a, supplier);
+  return 0;
+}
+
+int rows_edi_partner(json_t *doc, const char *supplier, struct oms_arena *a,
+                     struct oms_edi_partner *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(doc))
+    return -1;
+  out->supplier = oms_arena_strdup(a, supplier);
+  out->has_supplier_edi = read_identity(json_object_get(doc, "supplier_edi"), a, &out->supplier_edi);
+  out->has_tenant_edi = read_identity(json_object_get(doc, "tenant_edi"), a, &out->tenant_edi);
+  json_t *pos = json_object_get(doc, "purchase_orders");
+  size_t i;
+  json_t *p;
+  out->n_pos = json_array_size(pos);
+  out->pos = array_of(a, out->n_pos, sizeof *out->pos);
+  json_array_foreach(pos, i, p)
+  {
+    struct oms_po_ref *r = &out->pos[i];
+    *r = (struct oms_po_ref){.number = text(p, "number", a), .id = text(p, "id", a),
+                             .order_id = text(p, "order_id", a),
+                             .fulfillment_id = text(p, "fulfillment_id", a)};
+    read_po_lines(json_object_get(p, "lines"), a, &r->lines, &r->n_lines);
+  }
+  return 0;
+}

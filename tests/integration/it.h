@@ -238,6 +238,7 @@ Suite *it_suite_races(void);
 Suite *it_suite_fulfillment(void);
 Suite *it_suite_rules(void);
 Suite *it_suite_inbound(void);
+Suite *it_suite_edi(void);
 Suite *it_suite_shutdown(void);
 
 #endif

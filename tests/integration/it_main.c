@@ -42,6 +42,7 @@ int main(void)
   srunner_add_suite(sr, it_suite_fulfillment());
   srunner_add_suite(sr, it_suite_rules());
   srunner_add_suite(sr, it_suite_inbound());
+  srunner_add_suite(sr, it_suite_edi());
   srunner_add_suite(sr, it_suite_shutdown()); /* last: stops it_srv */
   srunner_set_fork_status(sr, CK_NOFORK);
   srunner_run_all(sr, CK_NORMAL);

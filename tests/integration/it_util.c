@@ -270,8 +270,12 @@ struct it_resp it_req_v(const struct it_server *srv, const char *method, const c
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", key);
     hl = curl_slist_append(hl, auth);
   }
+  bool own_type = false; /* an extra header may name another Content-Type */
+  for (const char *const *p = headers; p && *p; p++)
+    own_type |= strncasecmp(*p, "Content-Type:", 13) == 0;
   if (body) {
-    hl = curl_slist_append(hl, "Content-Type: application/json");
+    if (!own_type)
+      hl = curl_slist_append(hl, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
   }
