@@ -49,6 +49,9 @@ DATABASE_URL=$OMS_TEST_DATABASE_URL "$BUILD/omsd" --migrate || fail "omsd --migr
 echo "== unit tests: $BUILD/check_unit" >&2
 "$BUILD/check_unit" || fail "unit tests ($BUILD/check_unit)"
 
+echo "== X12 writers read by an independent parser (X12::Parser): tests/x12/check_x12_perl.sh" >&2
+tests/x12/check_x12_perl.sh "$BUILD" || fail "X12 independent check (tests/x12/check_x12_perl.sh)"
+
 echo "== integration tests: $BUILD/check_http" >&2
 "$BUILD/check_http" || fail "integration tests ($BUILD/check_http)"
 

@@ -215,7 +215,8 @@ static void check_bytes(struct x12_reader *r, const struct x12_seg *s, const cha
   for (size_t i = 0; i < n;) {
     unsigned char c = u[i];
     if (c < 0x20 || c == 0x7f) {
-      if (c != (unsigned char)r->es) {
+      if (c != (unsigned char)r->es && c != (unsigned char)r->ss &&
+          (!r->rs || c != (unsigned char)r->rs)) {
         x12_seg_err(r, s, "control character 0x%02X in the segment", c);
         return;
       }
@@ -297,26 +298,29 @@ static bool seg_is(const struct x12_seg *s, const char *id)
 static bool isa_layout(struct x12_reader *r, const char *p, size_t left)
 {
   if (left < ISA_LEN || memcmp(p, "ISA", 3) != 0) {
-    err_at(r, 1, "ISA", true, left < 3 || memcmp(p, "ISA", 3) != 0
-                                  ? "an interchange must start with ISA"
-                                  : "the ISA is cut short: it has 106 characters");
+    if (left >= 3 && memcmp(p, "ISA", 3) == 0)
+      err_at(r, 1, "ISA", true, "the ISA is cut short: it has 106 characters, %zu are left",
+             left);
+    else
+      err_at(r, 1, "ISA", true, "an interchange must start with ISA");
     return false;
   }
   r->es = p[3];
   r->ss = p[104];
   r->term = p[105];
+  /* the widths first: a field too long or short moves ISA16 and the terminator too */
+  for (int i = 1; i < 16 && !is_alnum((unsigned char)r->es) && r->es != ' '; i++)
+    if (p[isa_sep_at[i]] != r->es) {
+      err_at(r, 1, "ISA", true, "the ISA must be 106 characters of fixed width: ISA%02d "
+                                "does not start at character %d", i + 1, isa_sep_at[i] + 2);
+      return false;
+    }
   const char seps[3] = {r->es, r->ss, r->term};
   for (int i = 0; i < 3; i++)
     if (is_alnum((unsigned char)seps[i]) || seps[i] == ' ' || seps[i] == seps[(i + 1) % 3]) {
       err_at(r, 1, "ISA", true, "separators must differ from each other, letters, digits "
                                 "and space (element 0x%02X, sub-element 0x%02X, segment 0x%02X)",
              (unsigned char)r->es, (unsigned char)r->ss, (unsigned char)r->term);
-      return false;
-    }
-  for (int i = 0; i < 16; i++)
-    if (p[isa_sep_at[i]] != r->es) {
-      err_at(r, 1, "ISA", true, "the ISA must be 106 characters of fixed width: ISA%02d "
-                                "does not start at character %d", i + 1, isa_sep_at[i] + 2);
       return false;
     }
   for (int i = 0; i < 104; i++) {
@@ -376,6 +380,9 @@ static bool read_isa(struct x12_reader *r, struct x12_interchange *ic, struct x1
   if (!isa_layout(r, p, (size_t)(r->end - p)))
     return false;
   r->p = p + ISA_LEN;
+  unsigned char rep = (unsigned char)p[isa_sep_at[10] + 1];
+  if (!is_alnum(rep))
+    r->rs = (char)rep;
   split_segment(r, s, p, ISA_LEN - 1);
   skip_eol(r);
   ic->element_separator = r->es;
@@ -388,9 +395,8 @@ static bool read_isa(struct x12_reader *r, struct x12_interchange *ic, struct x1
                              &ic->control};
   for (int i = 0; i < 13; i++)
     *fields[i] = isa_dup(r, p, i);
-  unsigned char rep = (unsigned char)p[isa_sep_at[10] + 1];
-  if (!is_alnum(rep)) {
-    ic->repetition_separator = (char)rep;
+  if (r->rs) {
+    ic->repetition_separator = r->rs;
     if (rep == (unsigned char)r->es || rep == (unsigned char)r->ss || rep == (unsigned char)r->term)
       x12_seg_err(r, s, "ISA11 (repetition separator) repeats another separator");
   }

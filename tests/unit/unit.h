@@ -13,6 +13,7 @@ Suite *suite_rules(void);     /* check_rules.c: order rules (hold/release) */
 Suite *suite_lifecycle(void); /* check_lifecycle.c: line and order statuses */
 Suite *suite_orders(void);    /* check_orders.c: order validation and capture */
 Suite *suite_actions(void);   /* check_actions.c: staff actions and fulfillment steps */
+Suite *suite_x12(void);       /* check_x12.c: the X12 codec (850/997 out, 855/856/846 in) */
 
 /* unit_json.c: shared JSON helpers (test JSON may use single quotes) */
 #include <jansson.h>
