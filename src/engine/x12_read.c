@@ -118,7 +118,8 @@ bool x12_quantity(struct x12_reader *r, const struct x12_seg *s, size_t i, long 
   long long q = 0;
   bool too_big = false;
   for (; k < v.n && v.p[k] >= '0' && v.p[k] <= '9'; k++, digits++) {
-    q = q * 10 + (v.p[k] - '0');
+    if (!too_big) /* stop before q could overflow */
+      q = q * 10 + (v.p[k] - '0');
     too_big = too_big || q > 999999999999999LL;
   }
   bool fraction = false, nonzero_fraction = false;
@@ -424,9 +425,12 @@ static void read_st(struct x12_reader *r, const struct x12_group *g, struct x12_
   }
   set->control = echo_el(r, s, 2, 4, 9);
   const char *fid = x12_functional_id(set->type);
-  if (fid && g->functional_id && strcmp(fid, g->functional_id) != 0)
+  if (fid && g->functional_id && strcmp(fid, g->functional_id) != 0) {
+    char shown[32];
+    x12_printable(shown, g->functional_id, strlen(g->functional_id));
     x12_seg_err(r, s, "an %s belongs in a functional group GS*%s, not GS*%s", set->id, fid,
-                g->functional_id);
+                shown);
+  }
 }
 
 static void read_se(struct x12_reader *r, struct x12_set *set, const struct x12_seg *s)
@@ -439,10 +443,12 @@ static void read_se(struct x12_reader *r, struct x12_set *set, const struct x12_
                 set->n_segments);
   if (x12_require(r, s, 2) && set->control) {
     struct x12_span v = x12_el(s, 2);
-    if (v.n != strlen(set->control) || memcmp(v.p, set->control, v.n) != 0) {
-      char shown[32];
+    size_t n = strlen(set->control);
+    if (v.n != n || memcmp(v.p, set->control, v.n) != 0) {
+      char shown[32], st02[32];
       x12_printable(shown, v.p, v.n);
-      x12_seg_err(r, s, "SE02 \"%s\" does not match ST02 \"%s\"", shown, set->control);
+      x12_printable(st02, set->control, n);
+      x12_seg_err(r, s, "SE02 \"%s\" does not match ST02 \"%s\"", shown, st02);
     }
   }
 }
@@ -462,9 +468,9 @@ static void read_set(struct x12_reader *r, const struct x12_group *g, struct x12
   size_t st = s->index;
   while (next_segment(r, s)) {
     if (seg_is(s, "SE")) {
-      read_se(r, set, s);
-      if (body)
+      if (body) /* first: its errors are in segments before the SE */
         x12_set_end(body, s);
+      read_se(r, set, s);
       return;
     }
     if (is_envelope(s)) {
@@ -504,9 +510,12 @@ static void unique_set_controls(struct x12_reader *r, const struct x12_set *sets
       refs[k++] = (struct control_ref){sets[i].control, sets[i].segment};
   qsort(refs, k, sizeof *refs, cmp_control);
   for (size_t i = 1; i < k; i++)
-    if (strcmp(refs[i].text, refs[i - 1].text) == 0)
+    if (strcmp(refs[i].text, refs[i - 1].text) == 0) {
+      char shown[32];
+      x12_printable(shown, refs[i].text, strlen(refs[i].text));
       err_at(r, refs[i].segment, "ST", false, "ST02 %s repeats the set control number of "
-                                              "segment %zu", refs[i].text, refs[i - 1].segment);
+                                              "segment %zu", shown, refs[i - 1].segment);
+    }
   free(refs);
 }
 

@@ -722,6 +722,8 @@ static const struct bad_case bad[] = {
     {DOC_855, "PO1*1*2*EA", "PO1*1*2X*EA", "segment 6 (PO1)", "PO102 \"2X\" is not a number"},
     {DOC_855, "PO1*1*2*EA", "PO1*1*-2*EA", "segment 6 (PO1)", "PO102 \"-2\" is negative"},
     {DOC_855, "PO1*1*2*EA", "PO1*1*1234567890123456*EA", "segment 6 (PO1)", "PO102 \"1234567890123456\" is too large"},
+    /* found by fuzzing: the digits overflowed a long long before "too large" */
+    {DOC_855, "PO1*1*2*EA", "PO1*1*12333333333333333333333*EA", "segment 6 (PO1)", "PO102 \"12333333333333333333333\" is too large"},
     {DOC_855, "PO1*1*2*EA*12.50**SK*SKU-1~", "PO1**2*EA*12.50~", "segment 6 (PO1)", "names neither a line (PO101) nor an SK"},
     {DOC_855, "CTT*3~", "CTT*4~", "segment 12 (CTT)", "CTT01 says 4 PO1 lines, the set has 3"},
     {DOC_855, "CTT*3~", "CTT*three~", "segment 12 (CTT)", "CTT01 \"three\" is not a number"},
@@ -829,6 +831,25 @@ START_TEST(r_messages_quote_safely)
   ck_assert_int_eq(x12_read(doc, strlen(doc), &ic, &e), -1);
   ck_assert_str_eq(e.e[0].message, "PO102 \"?2????\" is not a number");
   free(doc);
+
+  /* values the envelope quotes back (found by fuzzing: ST02 was quoted raw) */
+  char *a = replace(DOC_855, "ST*855*0001", "ST*855*00\xc3\xa9" "1");
+  memset(&e, 0, sizeof e);
+  ck_assert_int_eq(x12_read(a, strlen(a), &ic, &e), -1);
+  ck_assert_str_eq(e.e[0].field, "segment 13 (SE)");
+  ck_assert_str_eq(e.e[0].message, "SE02 \"0001\" does not match ST02 \"00??1\"");
+  char *b = replace(DOC_855, "GS*PR*", "GS*\xc3\xa9*");
+  memset(&e, 0, sizeof e);
+  ck_assert_int_eq(x12_read(b, strlen(b), &ic, &e), -1);
+  ck_assert_str_eq(e.e[0].message, "an 855 belongs in a functional group GS*PR, not GS*??");
+  char *c = replace(DOC_SEVERAL, "ST*846*0002~", "ST*846*\xc3\xa9\xc3\xa9~");
+  char *d = replace(c, "SE*7*0002~", "SE*7*\xc3\xa9\xc3\xa9~");
+  char *f = replace(d, "ST*846*0001~", "ST*846*\xc3\xa9\xc3\xa9~");
+  char *g = replace(f, "SE*7*0001~", "SE*7*\xc3\xa9\xc3\xa9~");
+  memset(&e, 0, sizeof e);
+  ck_assert_int_eq(x12_read(g, strlen(g), &ic, &e), -1);
+  ck_assert_str_eq(e.e[0].message, "ST02 ???? repeats the set control number of segment 3");
+  free(a), free(b), free(c), free(d), free(f), free(g);
 }
 END_TEST
 
