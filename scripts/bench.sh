@@ -15,6 +15,7 @@
 #   avail     GET /v1/channels/web/availability, 1 sku and 50 skus per call
 #   ceiling   pgbench, 32 clients, one PL/pgSQL minimal capture (bench/ceiling.sql)
 #   routing   $BUILD/bench_routing (the engine alone), when it is built
+#   x12       $BUILD/bench_x12 (the X12 codec alone: 850 written, 846 read), when it is built
 # then checks in SQL that nothing is oversold and that the ledger sums equal
 # on_hand, and prints a summary against the targets of issue 7.
 #
@@ -55,7 +56,7 @@ HISTORY=${BENCH_HISTORY:-50000}
 ROUTING_S=${BENCH_ROUTING_SECONDS:-1}
 LG_THREADS=${BENCH_LOADGEN_THREADS:-2}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
-RUNS=" ${BENCH_RUNS:-sweep baseline capture hot sellout avail ceiling routing} "
+RUNS=" ${BENCH_RUNS:-sweep baseline capture hot sellout avail ceiling routing x12} "
 PROFILE=${BENCH_PROFILE:-}
 OUT=${BENCH_OUT:-}
 PGBIN=/usr/lib/postgresql/15/bin
@@ -440,6 +441,10 @@ if want routing; then
   else
     say "   $BUILD/bench_routing is not built: skipped"
   fi
+fi
+
+if want x12 && [ -x "$BUILD/bench_x12" ]; then
+  say "== (6) the X12 codec alone"; "$BUILD/bench_x12" "$ROUTING_S" >&2 || say "   bench_x12 exited non-zero"
 fi
 
 # ---- profile (optional): a short capture load on an instrumented omsd ----

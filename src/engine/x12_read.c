@@ -108,36 +108,28 @@ bool x12_quantity(struct x12_reader *r, const struct x12_seg *s, size_t i, long 
   if (!x12_require(r, s, i))
     return false;
   struct x12_span v = x12_el(s, i);
-  char shown[32];
-  x12_printable(shown, v.p, v.n);
-  if (v.p[0] == '-') {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is negative", s->id, i, shown);
-    return false;
-  }
   size_t k = 0, digits = 0;
   long long q = 0;
-  bool too_big = false;
+  bool too_big = false, fraction = false, nonzero_fraction = false;
   for (; k < v.n && v.p[k] >= '0' && v.p[k] <= '9'; k++, digits++) {
     if (!too_big) /* stop before q could overflow */
       q = q * 10 + (v.p[k] - '0');
     too_big = too_big || q > 999999999999999LL;
   }
-  bool fraction = false, nonzero_fraction = false;
   if (k < v.n && v.p[k] == '.') {
     fraction = true;
     for (k++; k < v.n && v.p[k] >= '0' && v.p[k] <= '9'; k++, digits++)
       nonzero_fraction = nonzero_fraction || v.p[k] != '0';
   }
-  if (k != v.n || digits == 0 || (fraction && v.n == 1)) {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is not a number", s->id, i, shown);
-    return false;
-  }
-  if (nonzero_fraction) {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is not a whole number of units", s->id, i, shown);
-    return false;
-  }
-  if (too_big) {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is too large", s->id, i, shown);
+  const char *problem = v.p[0] == '-'                                       ? "is negative"
+                        : k != v.n || digits == 0 || (fraction && v.n == 1) ? "is not a number"
+                        : nonzero_fraction ? "is not a whole number of units"
+                        : too_big          ? "is too large"
+                                           : NULL;
+  if (problem) {
+    char shown[32];
+    x12_printable(shown, v.p, v.n);
+    x12_seg_err(r, s, "%s%02zu \"%s\" %s", s->id, i, shown, problem);
     return false;
   }
   *out = q;
