@@ -926,6 +926,44 @@ START_TEST(w997_several_groups_rejections_and_separators)
 }
 END_TEST
 
+/* Every example of docs/edi.md reads; its 850 is what the writer writes. */
+START_TEST(docs_examples)
+{
+  FILE *f = fopen(OMS_SOURCE_DIR "/docs/edi.md", "r");
+  ck_assert_msg(f != NULL, "docs/edi.md is missing");
+  static char doc[16384];
+  char line[512];
+  size_t n = 0;
+  int examples = 0;
+  bool in_block = false;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "```", 3) == 0) {
+      if (in_block && n > 3 && strncmp(doc, "ISA", 3) == 0) {
+        struct x12_interchange *ic = read_ok(doc, n);
+        if (examples == 0) { /* the 850, one segment a line in the doc */
+          char *want = variant(SAMPLE_850, '*', '>', '~', "\n");
+          ck_assert_str_eq(doc, want);
+          free(want);
+        }
+        x12_interchange_free(ic);
+        examples++;
+      }
+      in_block = !in_block;
+      n = 0;
+      doc[0] = '\0';
+      continue;
+    }
+    size_t k = strlen(line);
+    if (in_block && n + k < sizeof doc) {
+      memcpy(doc + n, line, k + 1);
+      n += k;
+    }
+  }
+  fclose(f);
+  ck_assert_int_eq(examples, 5); /* 850, 855, 856, 846, 997 */
+}
+END_TEST
+
 Suite *suite_x12(void)
 {
   Suite *s = suite_create("x12");
@@ -957,6 +995,7 @@ Suite *suite_x12(void)
   tc = tcase_create("writer_997");
   tcase_add_test(tc, w997_worked_example);
   tcase_add_test(tc, w997_several_groups_rejections_and_separators);
+  tcase_add_test(tc, docs_examples);
   suite_add_tcase(s, tc);
   return s;
 }
