@@ -306,7 +306,9 @@ struct x12_interchange {
  * UTF-8 in a segment. Set rules: docs/edi.md.
  *
  * Errors: problems in element values (counts, control numbers, quantities,
- * missing elements) are collected, up to X12_MAX_ERRORS, in document order;
+ * missing elements) are collected, up to X12_MAX_ERRORS, in the order they are found
+ * (a record missing a part, such as a LIN without its QTY*33, is reported when
+ * the next record or the SE shows it);
  * a problem of structure (an ISA that cannot be read, a segment where the
  * envelope allows none, the end of data before IEA) is recorded and ends the
  * reading there, since nothing after it can be placed.
