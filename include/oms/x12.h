@@ -292,8 +292,8 @@ struct x12_interchange {
  *
  * Separators come from the ISA: the element separator is the byte at index 3,
  * the sub-element separator ISA16 (index 104), the segment terminator the
- * byte after it (index 105); any bytes that are not letters, digits or space
- * and differ from one another. CR and LF right after a terminator are
+ * byte after it (index 105); any bytes that are not letters, digits, space or
+ * NUL and differ from one another. CR and LF right after a terminator are
  * skipped (none, "\n" or "\r\n"), as are whitespace before the ISA and after
  * the IEA.
  *

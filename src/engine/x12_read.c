@@ -302,7 +302,7 @@ static bool isa_layout(struct x12_reader *r, const char *p, size_t left)
   r->ss = p[104];
   r->term = p[105];
   /* the widths first: a field too long or short moves ISA16 and the terminator too */
-  for (int i = 1; i < 16 && !is_alnum((unsigned char)r->es) && r->es != ' '; i++)
+  for (int i = 1; i < 16 && !is_alnum((unsigned char)r->es) && r->es != ' ' && r->es; i++)
     if (p[isa_sep_at[i]] != r->es) {
       err_at(r, 1, "ISA", true, "the ISA must be 106 characters of fixed width: ISA%02d "
                                 "does not start at character %d", i + 1, isa_sep_at[i] + 2);
@@ -310,9 +310,10 @@ static bool isa_layout(struct x12_reader *r, const char *p, size_t left)
     }
   const char seps[3] = {r->es, r->ss, r->term};
   for (int i = 0; i < 3; i++)
-    if (is_alnum((unsigned char)seps[i]) || seps[i] == ' ' || seps[i] == seps[(i + 1) % 3]) {
-      err_at(r, 1, "ISA", true, "separators must differ from each other, letters, digits "
-                                "and space (element 0x%02X, sub-element 0x%02X, segment 0x%02X)",
+    if (is_alnum((unsigned char)seps[i]) || seps[i] == ' ' || seps[i] == '\0' ||
+        seps[i] == seps[(i + 1) % 3]) {
+      err_at(r, 1, "ISA", true, "separators must differ from each other, letters, digits, "
+                                "space and NUL (element 0x%02X, sub-element 0x%02X, segment 0x%02X)",
              (unsigned char)r->es, (unsigned char)r->ss, (unsigned char)r->term);
       return false;
     }

@@ -781,6 +781,16 @@ START_TEST(r_error_edge_cases)
   char *b = replace(a, "GE*1*13~", "GE*1*12~");
   read_fails(b, strlen(b), "segment 18 (GS)", "GS06 repeats the group control number of segment 2");
   free(a), free(b);
+  /* found by fuzzing: a NUL sub-element separator was accepted, and its 997 had a space */
+  size_t n855 = strlen(DOC_855);
+  char *nul = malloc(n855);
+  memcpy(nul, DOC_855, n855);
+  nul[104] = '\0';
+  read_fails(nul, n855, "segment 1 (ISA)", "separators must differ");
+  nul[104] = '>';
+  nul[3] = '\0';
+  read_fails(nul, n855, "segment 1 (ISA)", "separators must differ");
+  free(nul);
   /* an interchange with no group, a group with no set */
   static const char empty[] = ISA_IN "IEA*0*000001001~";
   read_fails(empty, strlen(empty), "segment 2 (IEA)", "holds no functional group");
