@@ -16,6 +16,7 @@
 #   ceiling   pgbench, 32 clients, one PL/pgSQL minimal capture (bench/ceiling.sql)
 #   receipt   one receipt allocating BENCH_RECEIPT_LINES (10,000) waiting pre-order lines
 #   routing   $BUILD/bench_routing (the engine alone), when it is built
+#   x12       $BUILD/bench_x12 (the X12 codec alone: 850 written, 846 read), when it is built
 # then checks in SQL that nothing is oversold and that the ledger sums equal
 # on_hand, and prints a summary against the targets of issue 7.
 #
@@ -33,7 +34,7 @@
 #   BENCH_LOADGEN_THREADS=2  epoll threads of the load generator
 #   BENCH_LOG_LEVEL=info     omsd log level (info logs one line per request, as deployed)
 #   BENCH_RECEIPT_LINES=10000  pre-order lines one receipt allocates (run "receipt")
-#   BENCH_RUNS="sweep baseline capture hot sellout avail receipt ceiling routing"  what to run
+#   BENCH_RUNS="sweep baseline capture hot sellout avail receipt ceiling routing x12"  what to run
 #   BENCH_PROFILE=callgrind|perf  afterwards, profile a short capture load (needs BENCH_OUT)
 #   BENCH_OUT=DIR            keep results.txt, logs and profiles there
 #   BENCH_HOLD=1             after loading, wait (settings in $TMP/env) until $TMP/hold is removed
@@ -57,7 +58,7 @@ HISTORY=${BENCH_HISTORY:-50000}
 ROUTING_S=${BENCH_ROUTING_SECONDS:-1}
 LG_THREADS=${BENCH_LOADGEN_THREADS:-2}
 LOG_LEVEL=${BENCH_LOG_LEVEL:-info}
-RUNS=" ${BENCH_RUNS:-sweep baseline capture hot sellout avail receipt ceiling routing} "
+RUNS=" ${BENCH_RUNS:-sweep baseline capture hot sellout avail receipt ceiling routing x12} "
 PROFILE=${BENCH_PROFILE:-}
 OUT=${BENCH_OUT:-}
 PGBIN=/usr/lib/postgresql/15/bin
@@ -470,6 +471,10 @@ if want routing; then
   else
     say "   $BUILD/bench_routing is not built: skipped"
   fi
+fi
+
+if want x12 && [ -x "$BUILD/bench_x12" ]; then
+  say "== (6) the X12 codec alone"; "$BUILD/bench_x12" "$ROUTING_S" >&2 || say "   bench_x12 exited non-zero"
 fi
 
 # ---- profile (optional): a short capture load on an instrumented omsd ----

@@ -10,6 +10,7 @@ PKGS=(
   libmicrohttpd-dev libpq-dev libjansson-dev uuid-dev libssl-dev check libcurl4-openssl-dev
   postgresql-15 postgresql-client-15
   curl ca-certificates
+  libx12-parser-perl
 )
 # Node.js/npm (for the OpenAPI linter) may come from elsewhere; only ask apt when absent.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

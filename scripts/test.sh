@@ -52,6 +52,9 @@ scripts/check-functions.sh || fail "a function in src/ is longer than 100 lines"
 echo "== unit tests: $BUILD/check_unit" >&2
 "$BUILD/check_unit" || fail "unit tests ($BUILD/check_unit)"
 
+echo "== X12 writers read by an independent parser (X12::Parser): tests/x12/check_x12_perl.sh" >&2
+tests/x12/check_x12_perl.sh "$BUILD" || fail "X12 independent check (tests/x12/check_x12_perl.sh)"
+
 echo "== integration tests: $BUILD/check_http" >&2
 "$BUILD/check_http" || fail "integration tests ($BUILD/check_http)"
 

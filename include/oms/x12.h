@@ -292,8 +292,8 @@ struct x12_interchange {
  *
  * Separators come from the ISA: the element separator is the byte at index 3,
  * the sub-element separator ISA16 (index 104), the segment terminator the
- * byte after it (index 105); any bytes that are not letters, digits or space
- * and differ from one another. CR and LF right after a terminator are
+ * byte after it (index 105); any bytes that are not letters, digits, space or
+ * NUL and differ from one another. CR and LF right after a terminator are
  * skipped (none, "\n" or "\r\n"), as are whitespace before the ISA and after
  * the IEA.
  *
@@ -306,7 +306,9 @@ struct x12_interchange {
  * UTF-8 in a segment. Set rules: docs/edi.md.
  *
  * Errors: problems in element values (counts, control numbers, quantities,
- * missing elements) are collected, up to X12_MAX_ERRORS, in document order;
+ * missing elements) are collected, up to X12_MAX_ERRORS, in the order they are found
+ * (a record missing a part, such as a LIN without its QTY*33, is reported when
+ * the next record or the SE shows it);
  * a problem of structure (an ISA that cannot be read, a segment where the
  * envelope allows none, the end of data before IEA) is recorded and ends the
  * reading there, since nothing after it can be placed.

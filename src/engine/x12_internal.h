@@ -67,6 +67,7 @@ struct x12_seg {
 struct x12_reader {
   const char *p, *end;  /* what is left of the input */
   char es, ss, term;    /* element, sub-element separators, segment terminator */
+  char rs;              /* repetition separator (ISA11 when not a letter/digit), or 0 */
   size_t seg_no;        /* segments read so far */
   struct x12_errors *errors;
   struct x12_arena *arena;

@@ -108,35 +108,28 @@ bool x12_quantity(struct x12_reader *r, const struct x12_seg *s, size_t i, long 
   if (!x12_require(r, s, i))
     return false;
   struct x12_span v = x12_el(s, i);
-  char shown[32];
-  x12_printable(shown, v.p, v.n);
-  if (v.p[0] == '-') {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is negative", s->id, i, shown);
-    return false;
-  }
   size_t k = 0, digits = 0;
   long long q = 0;
-  bool too_big = false;
+  bool too_big = false, fraction = false, nonzero_fraction = false;
   for (; k < v.n && v.p[k] >= '0' && v.p[k] <= '9'; k++, digits++) {
-    q = q * 10 + (v.p[k] - '0');
+    if (!too_big) /* stop before q could overflow */
+      q = q * 10 + (v.p[k] - '0');
     too_big = too_big || q > 999999999999999LL;
   }
-  bool fraction = false, nonzero_fraction = false;
   if (k < v.n && v.p[k] == '.') {
     fraction = true;
     for (k++; k < v.n && v.p[k] >= '0' && v.p[k] <= '9'; k++, digits++)
       nonzero_fraction = nonzero_fraction || v.p[k] != '0';
   }
-  if (k != v.n || digits == 0 || (fraction && v.n == 1)) {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is not a number", s->id, i, shown);
-    return false;
-  }
-  if (nonzero_fraction) {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is not a whole number of units", s->id, i, shown);
-    return false;
-  }
-  if (too_big) {
-    x12_seg_err(r, s, "%s%02zu \"%s\" is too large", s->id, i, shown);
+  const char *problem = v.p[0] == '-'                                       ? "is negative"
+                        : k != v.n || digits == 0 || (fraction && v.n == 1) ? "is not a number"
+                        : nonzero_fraction ? "is not a whole number of units"
+                        : too_big          ? "is too large"
+                                           : NULL;
+  if (problem) {
+    char shown[32];
+    x12_printable(shown, v.p, v.n);
+    x12_seg_err(r, s, "%s%02zu \"%s\" %s", s->id, i, shown, problem);
     return false;
   }
   *out = q;
@@ -215,7 +208,8 @@ static void check_bytes(struct x12_reader *r, const struct x12_seg *s, const cha
   for (size_t i = 0; i < n;) {
     unsigned char c = u[i];
     if (c < 0x20 || c == 0x7f) {
-      if (c != (unsigned char)r->es) {
+      if (c != (unsigned char)r->es && c != (unsigned char)r->ss &&
+          (!r->rs || c != (unsigned char)r->rs)) {
         x12_seg_err(r, s, "control character 0x%02X in the segment", c);
         return;
       }
@@ -297,26 +291,30 @@ static bool seg_is(const struct x12_seg *s, const char *id)
 static bool isa_layout(struct x12_reader *r, const char *p, size_t left)
 {
   if (left < ISA_LEN || memcmp(p, "ISA", 3) != 0) {
-    err_at(r, 1, "ISA", true, left < 3 || memcmp(p, "ISA", 3) != 0
-                                  ? "an interchange must start with ISA"
-                                  : "the ISA is cut short: it has 106 characters");
+    if (left >= 3 && memcmp(p, "ISA", 3) == 0)
+      err_at(r, 1, "ISA", true, "the ISA is cut short: it has 106 characters, %zu are left",
+             left);
+    else
+      err_at(r, 1, "ISA", true, "an interchange must start with ISA");
     return false;
   }
   r->es = p[3];
   r->ss = p[104];
   r->term = p[105];
-  const char seps[3] = {r->es, r->ss, r->term};
-  for (int i = 0; i < 3; i++)
-    if (is_alnum((unsigned char)seps[i]) || seps[i] == ' ' || seps[i] == seps[(i + 1) % 3]) {
-      err_at(r, 1, "ISA", true, "separators must differ from each other, letters, digits "
-                                "and space (element 0x%02X, sub-element 0x%02X, segment 0x%02X)",
-             (unsigned char)r->es, (unsigned char)r->ss, (unsigned char)r->term);
-      return false;
-    }
-  for (int i = 0; i < 16; i++)
+  /* the widths first: a field too long or short moves ISA16 and the terminator too */
+  for (int i = 1; i < 16 && !is_alnum((unsigned char)r->es) && r->es != ' ' && r->es; i++)
     if (p[isa_sep_at[i]] != r->es) {
       err_at(r, 1, "ISA", true, "the ISA must be 106 characters of fixed width: ISA%02d "
                                 "does not start at character %d", i + 1, isa_sep_at[i] + 2);
+      return false;
+    }
+  const char seps[3] = {r->es, r->ss, r->term};
+  for (int i = 0; i < 3; i++)
+    if (is_alnum((unsigned char)seps[i]) || seps[i] == ' ' || seps[i] == '\0' ||
+        seps[i] == seps[(i + 1) % 3]) {
+      err_at(r, 1, "ISA", true, "separators must differ from each other, letters, digits, "
+                                "space and NUL (element 0x%02X, sub-element 0x%02X, segment 0x%02X)",
+             (unsigned char)r->es, (unsigned char)r->ss, (unsigned char)r->term);
       return false;
     }
   for (int i = 0; i < 104; i++) {
@@ -376,6 +374,9 @@ static bool read_isa(struct x12_reader *r, struct x12_interchange *ic, struct x1
   if (!isa_layout(r, p, (size_t)(r->end - p)))
     return false;
   r->p = p + ISA_LEN;
+  unsigned char rep = (unsigned char)p[isa_sep_at[10] + 1];
+  if (!is_alnum(rep))
+    r->rs = (char)rep;
   split_segment(r, s, p, ISA_LEN - 1);
   skip_eol(r);
   ic->element_separator = r->es;
@@ -388,9 +389,8 @@ static bool read_isa(struct x12_reader *r, struct x12_interchange *ic, struct x1
                              &ic->control};
   for (int i = 0; i < 13; i++)
     *fields[i] = isa_dup(r, p, i);
-  unsigned char rep = (unsigned char)p[isa_sep_at[10] + 1];
-  if (!is_alnum(rep)) {
-    ic->repetition_separator = (char)rep;
+  if (r->rs) {
+    ic->repetition_separator = r->rs;
     if (rep == (unsigned char)r->es || rep == (unsigned char)r->ss || rep == (unsigned char)r->term)
       x12_seg_err(r, s, "ISA11 (repetition separator) repeats another separator");
   }
@@ -418,9 +418,12 @@ static void read_st(struct x12_reader *r, const struct x12_group *g, struct x12_
   }
   set->control = echo_el(r, s, 2, 4, 9);
   const char *fid = x12_functional_id(set->type);
-  if (fid && g->functional_id && strcmp(fid, g->functional_id) != 0)
+  if (fid && g->functional_id && strcmp(fid, g->functional_id) != 0) {
+    char shown[32];
+    x12_printable(shown, g->functional_id, strlen(g->functional_id));
     x12_seg_err(r, s, "an %s belongs in a functional group GS*%s, not GS*%s", set->id, fid,
-                g->functional_id);
+                shown);
+  }
 }
 
 static void read_se(struct x12_reader *r, struct x12_set *set, const struct x12_seg *s)
@@ -433,10 +436,12 @@ static void read_se(struct x12_reader *r, struct x12_set *set, const struct x12_
                 set->n_segments);
   if (x12_require(r, s, 2) && set->control) {
     struct x12_span v = x12_el(s, 2);
-    if (v.n != strlen(set->control) || memcmp(v.p, set->control, v.n) != 0) {
-      char shown[32];
+    size_t n = strlen(set->control);
+    if (v.n != n || memcmp(v.p, set->control, v.n) != 0) {
+      char shown[32], st02[32];
       x12_printable(shown, v.p, v.n);
-      x12_seg_err(r, s, "SE02 \"%s\" does not match ST02 \"%s\"", shown, set->control);
+      x12_printable(st02, set->control, n);
+      x12_seg_err(r, s, "SE02 \"%s\" does not match ST02 \"%s\"", shown, st02);
     }
   }
 }
@@ -456,9 +461,9 @@ static void read_set(struct x12_reader *r, const struct x12_group *g, struct x12
   size_t st = s->index;
   while (next_segment(r, s)) {
     if (seg_is(s, "SE")) {
-      read_se(r, set, s);
-      if (body)
+      if (body) /* first: its errors are in segments before the SE */
         x12_set_end(body, s);
+      read_se(r, set, s);
       return;
     }
     if (is_envelope(s)) {
@@ -498,9 +503,12 @@ static void unique_set_controls(struct x12_reader *r, const struct x12_set *sets
       refs[k++] = (struct control_ref){sets[i].control, sets[i].segment};
   qsort(refs, k, sizeof *refs, cmp_control);
   for (size_t i = 1; i < k; i++)
-    if (strcmp(refs[i].text, refs[i - 1].text) == 0)
+    if (strcmp(refs[i].text, refs[i - 1].text) == 0) {
+      char shown[32];
+      x12_printable(shown, refs[i].text, strlen(refs[i].text));
       err_at(r, refs[i].segment, "ST", false, "ST02 %s repeats the set control number of "
-                                              "segment %zu", refs[i].text, refs[i - 1].segment);
+                                              "segment %zu", shown, refs[i - 1].segment);
+    }
   free(refs);
 }
 

@@ -56,6 +56,14 @@ static void err_at(struct x12_set_reader *sr, size_t segment, const char *id, co
     sr->r->stop = true;
 }
 
+/* The open record is complete: what follows starts afresh. */
+static void drop_open(struct x12_set_reader *sr)
+{
+  sr->open = false;
+  sr->sub = NULL;
+  sr->sub_n = sr->sub_cap = 0;
+}
+
 /* ---- 855 ---- */
 
 static struct x12_ack_line *open_line(struct x12_set_reader *sr)
@@ -73,9 +81,7 @@ static void close_line(struct x12_set_reader *sr)
   l->n_acks = sr->sub_n;
   if (l->n_acks == 0)
     err_at(sr, l->segment, "PO1", "the PO1 line has no ACK after it");
-  sr->open = false;
-  sr->sub = NULL;
-  sr->sub_n = sr->sub_cap = 0;
+  drop_open(sr);
 }
 
 static void read_bak(struct x12_set_reader *sr, const struct x12_seg *s)
@@ -204,9 +210,7 @@ static void close_order(struct x12_set_reader *sr)
   o->n_items = sr->sub_n;
   if (o->n_items == 0)
     err_at(sr, o->segment, "PRF", "the PRF order has no LIN item");
-  sr->open = false;
-  sr->sub = NULL;
-  sr->sub_n = sr->sub_cap = 0;
+  drop_open(sr);
 }
 
 static void read_td5_ref(struct x12_set_reader *sr, const struct x12_seg *s)

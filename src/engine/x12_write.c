@@ -285,9 +285,9 @@ static void write_isa(struct seg_writer *w, const struct x12_party *from, const 
   buf[0] = usage ? usage : 'P';
   buf[1] = '\0';
   seg_fixed(w, buf, 1);
-  buf[0] = ss;
-  seg_fixed(w, buf, 1);
-  seg_end(w); /* ISA16 is never empty, so nothing is trimmed */
+  x12_out_char(&w->out, w->es);
+  x12_out_char(&w->out, ss); /* as a byte: ISA16 is never empty, so nothing is trimmed */
+  seg_end(w);
 }
 
 static void write_gs(struct seg_writer *w, const char *fid, const char *from, const char *to,

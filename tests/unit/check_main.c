@@ -18,6 +18,7 @@ int main(void)
   srunner_add_suite(sr, suite_orders());
   srunner_add_suite(sr, suite_actions());
   srunner_add_suite(sr, suite_receipts());
+  srunner_add_suite(sr, suite_x12());
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);
   srunner_free(sr);

@@ -12,8 +12,9 @@ Suite *suite_ats(void);       /* check_ats.c: available-to-sell and adjustments 
 Suite *suite_rules(void);     /* check_rules.c: order rules (hold/release) */
 Suite *suite_lifecycle(void); /* check_lifecycle.c: line and order statuses */
 Suite *suite_orders(void);    /* check_orders.c: order validation and capture */
-Suite *suite_actions(void);
-Suite *suite_receipts(void);  /* check_receipts.c: inbound receipts allocating pre-orders */   /* check_actions.c: staff actions and fulfillment steps */
+Suite *suite_actions(void);   /* check_actions.c: staff actions and fulfillment steps */
+Suite *suite_receipts(void);  /* check_receipts.c: inbound receipts allocating pre-orders */
+Suite *suite_x12(void);       /* check_x12.c: the X12 codec (850/997 out, 855/856/846 in) */
 
 /* unit_json.c: shared JSON helpers (test JSON may use single quotes) */
 #include <jansson.h>
