@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "it.h"
 
 struct edi_shop {
@@ -128,6 +129,28 @@ START_TEST(test_850)
   long long ctrl = it_sql_int(s.t.id, "SELECT control_number FROM purchase_orders WHERE id = '%s'", s.po_id);
   snprintf(want, sizeof want, "IEA*1*%09lld~", ctrl);
   ck_assert_msg(strstr(r.body, want), "no %s", want);
+  /* an independent parser (Debian's X12::Parser) reads it, as the values we meant */
+  char file[64], cmd[400];
+  snprintf(file, sizeof file, "/tmp/oms-it-850-%d.x12", (int)getpid());
+  FILE *fp = fopen(file, "w");
+  ck_assert_ptr_nonnull(fp);
+  fwrite(r.body, 1, r.body_len, fp);
+  fclose(fp);
+  snprintf(cmd, sizeof cmd, "perl %s/tests/x12/x12_read.pl %s %s/tests/x12/850_004010.cf",
+           OMS_SOURCE_DIR, file, OMS_SOURCE_DIR);
+  FILE *pp = popen(cmd, "r");
+  ck_assert_ptr_nonnull(pp);
+  char got[8192];
+  size_t n = fread(got, 1, sizeof got - 1, pp);
+  got[n] = '\0';
+  ck_assert_msg(pclose(pp) == 0, "X12::Parser refused the 850: %s", got);
+  unlink(file);
+  snprintf(want, sizeof want, "BEG|00|DS|%s||", s.po_number);
+  ck_assert_msg(strstr(got, want), "X12::Parser read %s", got);
+  ck_assert_msg(strstr(got, "loop PO1\nPO1|1|2|EA|12.50||SK|D\n"), "X12::Parser read %s", got);
+  ck_assert_msg(strstr(got, "PO1|2|1|EA|8.00||SK|E\n"), "X12::Parser read %s", got);
+  ck_assert_msg(strstr(got, "N4|New York|NY|10001|US\n"), "X12::Parser read %s", got);
+  ck_assert_msg(strstr(got, "CTT|2\n"), "X12::Parser read %s", got);
   /* the same bytes every time */
   struct it_resp again = it_req("GET", path, s.t.key, NULL);
   ck_assert_str_eq(again.body, r.body);
