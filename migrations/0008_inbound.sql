@@ -110,6 +110,8 @@ SELECT json_build_object(
 END
 $$;
 
+-- The capture inputs, now with the pre-order supply expected ('expected'
+-- per item) and every location and supplier of the tenant as a candidate.
 CREATE OR REPLACE FUNCTION oms_capture_inputs(p_channel text, p_skus text[], p_pickups text[],
                                    p_external_id text)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
@@ -138,10 +140,9 @@ BEGIN
                           WHERE v.tenant_id = l.tenant_id AND v.location = l.code
                             AND v.sku = ANY (p_skus)))
               ORDER BY l.code), '[]'::json)
-              FROM locations l WHERE l.tenant_id = oms_tenant()
-                AND (l.code = ANY (p_pickups) OR EXISTS (
-                  SELECT 1 FROM inventory v WHERE v.tenant_id = l.tenant_id AND v.location = l.code
-                    AND v.sku = ANY (p_skus)))),
+              -- every location: one without stock is still a candidate the
+              -- explanation shows ("no stock"), like one filtered out
+              FROM locations l WHERE l.tenant_id = oms_tenant()),
     'suppliers', (SELECT coalesce(json_agg(json_build_object(
                 'code', s.code, 'active', s.active, 'lead_time_days', s.lead_time_days,
                 'items', (SELECT coalesce(json_object_agg(si.sku, json_build_object(
@@ -150,9 +151,7 @@ BEGIN
                           FROM supplier_items si WHERE si.tenant_id = s.tenant_id
                             AND si.supplier = s.code AND si.sku = ANY (p_skus)))
               ORDER BY s.code), '[]'::json)
-              FROM suppliers s WHERE s.tenant_id = oms_tenant() AND EXISTS (
-                SELECT 1 FROM supplier_items si WHERE si.tenant_id = s.tenant_id
-                  AND si.supplier = s.code AND si.sku = ANY (p_skus))),
+              FROM suppliers s WHERE s.tenant_id = oms_tenant()),
     'preorder', (SELECT coalesce(json_object_agg(p.sku || '|' || p.channel, p.outstanding), '{}'::json)
               FROM preorder_counts p WHERE p.tenant_id = oms_tenant() AND p.sku = ANY (p_skus)
                 AND p.channel IN ('*', p_channel)),

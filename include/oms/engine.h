@@ -238,7 +238,7 @@ struct eng_plan {
   struct eng_unsourced *unsourced;
   size_t n_unsourced;
   bool backorder;            /* the last rule tried allows backorders */
-  json_t *explanation;       /* the decision as docs/routing.md shows it (owned) */
+  char *explanation;         /* the decision as docs/routing.md shows it, JSON text (owned) */
 };
 
 /* Plans an order: picks the first rule whose `when` matches (else the

@@ -304,9 +304,9 @@ struct oms_capture_inputs {
   struct oms_channel_view channel;
   struct oms_item_view *items; /* the order's skus that exist */
   size_t n_items;
-  struct oms_location_view *locations; /* holding the skus, or a named pickup store; by code */
+  struct oms_location_view *locations; /* every location of the tenant, by code */
   size_t n_locations;
-  struct oms_supplier_view *suppliers; /* drop-shipping any of the skus; by code */
+  struct oms_supplier_view *suppliers; /* every supplier of the tenant, by code */
   size_t n_suppliers;
   struct oms_preorder_state *preorders; /* skus with a counter */
   size_t n_preorders;

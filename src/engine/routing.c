@@ -57,9 +57,6 @@ static void route_state_layout(struct route_state *t, struct arena *a)
     t->first_cost = carve(a, n * sizeof(long long));
     t->first_days = carve(a, n * sizeof(long long));
     t->first_order = carve(a, n * sizeof(size_t));
-    t->candidate_json = carve(a, n * sizeof(json_t *));
-    t->sku_json = carve(a, G * sizeof(json_t *));
-    t->sku_text = carve(a, G * sizeof(char *));
   }
   t->avoid_groups = carve(a, G * sizeof(size_t));
   t->avoid_sources = carve(a, n * sizeof(size_t));
@@ -454,6 +451,6 @@ void eng_plan_free(struct eng_plan *plan)
   if (!plan)
     return;
   free(plan->shipments); /* the block holding every array of the plan */
-  json_decref(plan->explanation);
+  free(plan->explanation);
   memset(plan, 0, sizeof *plan);
 }

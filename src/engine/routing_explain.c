@@ -4,248 +4,296 @@
  * with its sort values, what it holds, why it was rejected and what it was
  * given.
  *
- * Building it is mostly allocation (jansson gives every value, object and
- * key its own block), so values that repeat are made once per explanation
- * and shared by reference: source types, reasons, skus, {} and every
- * integer (a small open-addressing table), and the "available" objects of
- * sources that hold the same. The explanation is read-only for its users. */
+ * Written as JSON text straight into one growing buffer: a tree of JSON
+ * values costs an allocation per value and per key, which made explaining
+ * twenty times dearer than planning; text costs one pass. */
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 #include "routing_internal.h"
 
-#define CACHE_INTS 512     /* power of two; past half full, integers are not shared */
-#define CACHE_AVAILABLE 64 /* the same for available objects */
-#define CACHE_REASONS 16
-
-/* The shared values of one explanation; each holds one reference. */
-struct explain_cache {
-  json_t *type[2]; /* "location", "supplier" */
-  json_t *empty;   /* {}: what most candidates were given */
-  const char *reason[CACHE_REASONS]; /* static strings, compared by address */
-  json_t *reason_json[CACHE_REASONS];
-  size_t n_reasons;
-  size_t n_ints;
-  long long int_key[CACHE_INTS];
-  json_t *int_json[CACHE_INTS]; /* NULL: free slot */
-  /* available objects by content: row i (n_groups entries, scratch) holds
-   * what candidate i has of each group; the table maps a row to its object */
-  long long *rows;
-  json_t *available_json[CACHE_AVAILABLE]; /* NULL: free slot */
-  size_t available_row[CACHE_AVAILABLE], n_available;
+struct text {
+  char *s;
+  size_t n, cap;
 };
 
-static json_t *cached_int(struct explain_cache *x, long long v)
+static inline void put(struct text *t, const char *s, size_t n)
 {
-  size_t h = (size_t)(((uint64_t)v * 0x9E3779B97F4A7C15ULL) >> 55) & (CACHE_INTS - 1);
-  while (x->int_json[h]) {
-    if (x->int_key[h] == v)
-      return json_incref(x->int_json[h]);
-    h = (h + 1) & (CACHE_INTS - 1);
+  if (__builtin_expect(t->n + n + 1 > t->cap, 0)) {
+    t->cap = (t->n + n + 1) * 2;
+    t->s = oms_realloc(t->s, t->cap);
   }
-  if (x->n_ints >= CACHE_INTS / 2)
-    return json_integer(v);
-  x->int_key[h] = v;
-  x->int_json[h] = json_integer(v);
-  x->n_ints++;
-  return json_incref(x->int_json[h]);
+  memcpy(t->s + t->n, s, n);
+  t->n += n;
+  t->s[t->n] = '\0';
 }
 
-static json_t *cached_reason(struct explain_cache *x, const char *reason)
+/* lit must be a string literal (sizeof of an expression would be a pointer's) */
+#define PUT(t, lit) put((t), "" lit, sizeof(lit) - 1)
+
+/* A JSON string: '"' and '\' escaped, control characters as \u00XX. */
+static void put_str(struct text *t, const char *s)
 {
-  size_t i;
-  for (i = 0; i < x->n_reasons && x->reason[i] != reason; i++)
-    ;
-  if (i == x->n_reasons) {
-    if (i == CACHE_REASONS)
-      return json_string(reason);
-    x->reason[i] = reason;
-    x->reason_json[i] = json_string_nocheck(reason);
-    x->n_reasons++;
+  static const char hex[] = "0123456789abcdef";
+  const char *run = s;
+  put(t, "\"", 1);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    put(t, run, (size_t)(s - run));
+    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+    if (c == '"' || c == '\\')
+      put(t, (char[]){'\\', (char)c}, 2);
+    else
+      put(t, esc, 6);
+    run = s + 1;
   }
-  return json_incref(x->reason_json[i]);
+  put(t, run, (size_t)(s - run));
+  put(t, "\"", 1);
 }
 
-static json_t *cached_type(struct explain_cache *x, enum oms_source_type type)
+static char *digits(char *p, long long v);
+static char *reserve(struct text *t, size_t n);
+
+/* Decimal digits by hand: snprintf's cost was most of an explanation. */
+static void put_int(struct text *t, long long v)
 {
-  int i = type == OMS_SRC_SUPPLIER;
-  if (!x->type[i])
-    x->type[i] = json_string_nocheck(i ? "supplier" : "location");
-  return json_incref(x->type[i]);
+  char *p = reserve(t, 24);
+  t->n += (size_t)(digits(p, v) - p);
+  t->s[t->n] = '\0';
 }
 
-static void cache_free(struct explain_cache *x)
+static void put_type(struct text *t, enum oms_source_type type)
 {
-  json_decref(x->empty);
-  for (size_t i = 0; i < 2; i++)
-    json_decref(x->type[i]);
-  for (size_t i = 0; i < CACHE_INTS; i++)
-    json_decref(x->int_json[i]);
-  for (size_t i = 0; i < CACHE_AVAILABLE; i++)
-    json_decref(x->available_json[i]);
-  for (size_t i = 0; i < x->n_reasons; i++)
-    json_decref(x->reason_json[i]);
+  if (type == OMS_SRC_SUPPLIER)
+    PUT(t, "\"supplier\"");
+  else
+    PUT(t, "\"location\"");
 }
 
-/* {"sku","quantity"}; sku is the group's shared string, NULL when the sku
- * is not UTF-8 (the key is then left out, as json_string would). */
-static json_t *sku_quantity(struct explain_cache *x, json_t *sku, long long q)
+/* {"sku":..,"quantity":..} */
+static void put_sku_quantity(struct text *t, const char *sku, long long q)
 {
-  json_t *o = json_object();
-  if (sku)
-    json_object_set_nocheck(o, "sku", sku);
-  json_object_set_new_nocheck(o, "quantity", cached_int(x, q));
-  return o;
+  PUT(t, "{\"sku\":");
+  put_str(t, sku);
+  PUT(t, ",\"quantity\":");
+  put_int(t, q);
+  PUT(t, "}");
+}
+
+static const char *sku_of_group(const struct route_state *t, size_t g)
+{
+  return t->order->lines[t->group_line[g]].sku;
+}
+
+static const char *sku_of_line(const struct route_state *t, size_t line)
+{
+  return sku_of_group(t, t->line_group[line]);
 }
 
 /* "rule" and "rules_tried". */
-static void explain_rules(json_t *out, const struct eng_plan *p)
+static void explain_rules(struct text *t, const struct eng_plan *p)
 {
-  json_object_set_new_nocheck(out, "rule", json_string(p->rule));
-  json_t *tried = json_array();
-  for (size_t i = 0; i < p->n_rules_tried; i++)
-    json_array_append_new(tried, json_string(p->rules_tried[i]));
-  json_object_set_new_nocheck(out, "rules_tried", tried);
+  PUT(t, "{\"rule\":");
+  put_str(t, p->rule);
+  PUT(t, ",\"rules_tried\":[");
+  for (size_t i = 0; i < p->n_rules_tried; i++) {
+    if (i)
+      PUT(t, ",");
+    put_str(t, p->rules_tried[i]);
+  }
+  PUT(t, "]");
 }
 
 /* "plan": the shipments, and "unsourced": the lines left. */
-static void explain_plan(struct route_state *t, struct explain_cache *x, json_t *out,
-                         const struct eng_plan *p)
+static void explain_plan(const struct route_state *r, struct text *t, const struct eng_plan *p)
 {
-  json_t *plan = json_array();
+  PUT(t, ",\"plan\":[");
   for (size_t i = 0; i < p->n_shipments; i++) {
     const struct eng_shipment *sh = &p->shipments[i];
-    const struct eng_source *s = &t->sources[sh->source];
-    json_t *o = json_object(), *lines = json_array();
-    json_object_set_new_nocheck(o, "source_type", cached_type(x, s->type));
-    json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
-    for (size_t j = 0; j < sh->n_allocs; j++)
-      json_array_append_new(lines, sku_quantity(x, t->sku_json[t->line_group[sh->allocs[j].line]],
-                                                sh->allocs[j].quantity));
-    json_object_set_new_nocheck(o, "lines", lines);
-    json_array_append_new(plan, o);
+    const struct eng_source *s = &r->sources[sh->source];
+    if (i)
+      PUT(t, ",");
+    PUT(t, "{\"source_type\":");
+    put_type(t, s->type);
+    PUT(t, ",\"source\":");
+    put_str(t, s->code ? s->code : "");
+    PUT(t, ",\"lines\":[");
+    for (size_t j = 0; j < sh->n_allocs; j++) {
+      if (j)
+        PUT(t, ",");
+      put_sku_quantity(t, sku_of_line(r, sh->allocs[j].line), sh->allocs[j].quantity);
+    }
+    PUT(t, "]}");
   }
-  json_object_set_new_nocheck(out, "plan", plan);
-
-  json_t *unsourced = json_array();
+  PUT(t, "],\"unsourced\":[");
   for (size_t i = 0; i < p->n_unsourced; i++) {
     const struct eng_unsourced *u = &p->unsourced[i];
-    json_t *o = sku_quantity(x, t->sku_json[t->line_group[u->line]], u->quantity);
-    json_object_set_new_nocheck(o, "reason", cached_reason(x, u->reason));
-    json_array_append_new(unsourced, o);
+    if (i)
+      PUT(t, ",");
+    PUT(t, "{\"sku\":");
+    put_str(t, sku_of_line(r, u->line));
+    PUT(t, ",\"quantity\":");
+    put_int(t, u->quantity);
+    PUT(t, ",\"reason\":");
+    put_str(t, u->reason);
+    PUT(t, "}");
   }
-  json_object_set_new_nocheck(out, "unsourced", unsourced);
+  PUT(t, "]");
 }
 
-/* The "available" object of the candidate of rank i: what it holds of each
- * sku. Candidates holding the same of every sku share one object (most
- * often: none of any). */
-static json_t *available_object(struct route_state *t, struct explain_cache *x, size_t i,
-                                const struct eng_source *s)
+/* Each sku's object key ("SKU":), escaped once per explanation: every
+ * candidate names every sku. */
+struct sku_keys {
+  struct text all; /* the keys, one after the other */
+  size_t *start, *len;
+};
+
+static void sku_keys_make(const struct route_state *r, struct sku_keys *k)
 {
-  size_t G = t->n_groups;
-  long long *row = x->rows + i * G;
-  uint64_t hash = 0x84222325cbf29ce4ULL;
-  for (size_t g = 0; g < G; g++) {
-    long long v = s->available ? s->available[t->group_line[g]] : 0;
-    row[g] = v > 0 ? v : 0;
-    hash = (hash ^ (uint64_t)row[g]) * 0x100000001b3ULL;
+  k->start = oms_malloc((r->n_groups + 1) * sizeof *k->start);
+  k->len = oms_malloc((r->n_groups + 1) * sizeof *k->len);
+  for (size_t g = 0; g < r->n_groups; g++) {
+    k->start[g] = k->all.n;
+    put_str(&k->all, sku_of_group(r, g));
+    put(&k->all, ":", 1);
+    k->len[g] = k->all.n - k->start[g];
   }
-  size_t h = (size_t)(hash >> 58) & (CACHE_AVAILABLE - 1);
-  while (x->available_json[h] &&
-         memcmp(x->rows + x->available_row[h] * G, row, G * sizeof *row) != 0)
-    h = (h + 1) & (CACHE_AVAILABLE - 1);
-  if (x->available_json[h])
-    return json_incref(x->available_json[h]);
-  json_t *av = json_object();
-  for (size_t g = 0; g < G; g++)
-    if (t->sku_json[g])
-      json_object_set_new_nocheck(av, t->sku_text[g], cached_int(x, row[g]));
-  if (x->n_available < CACHE_AVAILABLE / 2) {
-    x->available_json[h] = json_incref(av);
-    x->available_row[h] = i;
-    x->n_available++;
-  }
-  return av;
 }
 
-/* The candidate object of the source c of rank i; given is what each
- * source was given, [source][group]. */
-static json_t *explain_candidate(struct route_state *t, struct explain_cache *x, size_t i,
-                                 size_t c, const long long *given)
+static void sku_keys_free(struct sku_keys *k)
 {
-  const struct eng_source *s = &t->sources[c];
-  json_t *o = json_object(), *given_json = NULL;
-  double h = route_source_hav(t, c);
-  const char *rejected = t->pickup_ok[c] ? NULL : t->reject_reason[c];
-  const long long *given_c = given + c * t->n_groups;
-  json_object_set_new_nocheck(o, "source_type", cached_type(x, s->type));
-  json_object_set_new_nocheck(o, "source", json_string(s->code ? s->code : ""));
-  json_object_set_new_nocheck(o, "priority",
-                              cached_int(x, s->type == OMS_SRC_SUPPLIER ? 0 : s->priority));
-  json_object_set_new_nocheck(o, "distance_km",
-                              isfinite(h) ? json_real(round(route_hav_km(h) * 10) / 10)
-                                          : json_null());
-  json_object_set_new_nocheck(o, "cost", cached_int(x, t->first_cost[c]));
-  json_object_set_new_nocheck(o, "days", cached_int(x, t->first_days[c]));
-  json_t *av = available_object(t, x, i, s);
-  for (size_t g = 0; g < t->n_groups; g++)
-    if (given_c[g] > 0 && t->sku_json[g])
-      json_object_set_new_nocheck(given_json ? given_json : (given_json = json_object()),
-                                  t->sku_text[g], cached_int(x, given_c[g]));
-  json_object_set_new_nocheck(o, "available", av);
-  json_object_set_new_nocheck(o, "rejected", rejected ? cached_reason(x, rejected) : json_null());
-  if (!given_json && !x->empty)
-    x->empty = json_object();
-  json_object_set_new_nocheck(o, "given", given_json ? given_json : json_incref(x->empty));
-  return o;
+  free(k->all.s);
+  free(k->start);
+  free(k->len);
+}
+
+/* Room for n more bytes. */
+static inline char *reserve(struct text *t, size_t n)
+{
+  if (__builtin_expect(t->n + n + 1 > t->cap, 0)) {
+    t->cap = (t->n + n + 1) * 2;
+    t->s = oms_realloc(t->s, t->cap);
+  }
+  return t->s + t->n;
+}
+
+/* Writes v's digits at p; returns the end. */
+static inline char *digits(char *p, long long v)
+{
+  char b[24], *e = b + sizeof b, *q = e;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  do
+    *--q = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0)
+    *--q = '-';
+  while (q < e)
+    *p++ = *q++;
+  return p;
+}
+
+/* {sku: units} over the order's skus; only the non-zero ones when sparse.
+ * The hot loop of an explanation (every candidate names every sku): room is
+ * reserved once and bytes are written in place. */
+static void put_by_sku(const struct route_state *r, const struct sku_keys *k, struct text *t,
+                       const long long *per_group, bool sparse)
+{
+  char *start = reserve(t, k->all.n + r->n_groups * 22 + 2), *p = start;
+  *p++ = '{';
+  for (size_t g = 0; g < r->n_groups; g++) {
+    long long v = per_group[g] > 0 ? per_group[g] : 0;
+    if (sparse && v == 0)
+      continue;
+    if (p != start + 1)
+      *p++ = ',';
+    const char *key = k->all.s + k->start[g];
+    for (size_t i = 0; i < k->len[g]; i++)
+      *p++ = key[i];
+    p = digits(p, v);
+  }
+  *p++ = '}';
+  t->n += (size_t)(p - start);
+  t->s[t->n] = '\0';
+}
+
+/* Kilometres with one decimal, as tenths by hand (printf's float
+ * formatting was a fifth of the cost). */
+static void put_km(struct text *t, double km)
+{
+  long long tenths = llround(km * 10);
+  put_int(t, tenths / 10);
+  char d[2] = {'.', (char)('0' + (tenths % 10))};
+  put(t, d, 2);
+}
+
+/* The candidate object of source c; given_c what it was given per group. */
+static void explain_candidate(const struct route_state *r, const struct sku_keys *k,
+                              struct text *t, size_t c, const long long *given_c,
+                              long long *avail_row)
+{
+  const struct eng_source *s = &r->sources[c];
+  double h = route_source_hav((struct route_state *)r, c);
+  const char *rejected = r->pickup_ok[c] ? NULL : r->reject_reason[c];
+  PUT(t, "{\"source_type\":");
+  put_type(t, s->type);
+  PUT(t, ",\"source\":");
+  put_str(t, s->code ? s->code : "");
+  PUT(t, ",\"priority\":");
+  put_int(t, s->type == OMS_SRC_SUPPLIER ? 0 : s->priority);
+  PUT(t, ",\"distance_km\":");
+  if (isfinite(h))
+    put_km(t, route_hav_km(h));
+  else
+    PUT(t, "null");
+  PUT(t, ",\"cost\":");
+  put_int(t, r->first_cost[c]);
+  PUT(t, ",\"days\":");
+  put_int(t, r->first_days[c]);
+  for (size_t g = 0; g < r->n_groups; g++)
+    avail_row[g] = s->available ? s->available[r->group_line[g]] : 0;
+  PUT(t, ",\"available\":");
+  put_by_sku(r, k, t, avail_row, false);
+  PUT(t, ",\"rejected\":");
+  if (rejected)
+    put_str(t, rejected);
+  else
+    PUT(t, "null");
+  PUT(t, ",\"given\":");
+  put_by_sku(r, k, t, given_c, true);
+  PUT(t, "}");
 }
 
 /* "candidates": every source, in the first rule's order. */
-static void explain_candidates(struct route_state *t, struct explain_cache *x, json_t *out)
+static void explain_candidates(struct route_state *r, struct text *t)
 {
-  size_t n = t->n_sources, G = t->n_groups;
+  size_t n = r->n_sources, G = r->n_groups;
   /* what each source was given, by sku group (the avoid search's
-   * avoid_give is free scratch now) */
-  long long *given = t->avoid_give;
+   * avoid_give and avoid_col_max are free scratch now) */
+  long long *given = r->avoid_give, *avail_row = r->avoid_col_max;
   memset(given, 0, n * G * sizeof *given);
-  for (size_t i = 0; i < t->n_allocs; i++)
-    given[t->allocs[i].source * G + t->line_group[t->allocs[i].line]] += t->allocs[i].quantity;
-
-  /* the candidates first, the array that holds them after: its growth is
-   * then a few reallocations at the end, not interleaved with the small
-   * blocks of the candidates */
-  json_t **objects = t->candidate_json;
-  for (size_t i = 0; i < n; i++)
-    objects[i] = explain_candidate(t, x, i, t->first_order[i], given);
-  json_t *candidates = json_array();
-  for (size_t i = 0; i < n; i++)
-    json_array_append_new(candidates, objects[i]);
-  json_object_set_new_nocheck(out, "candidates", candidates);
+  for (size_t i = 0; i < r->n_allocs; i++)
+    given[r->allocs[i].source * G + r->line_group[r->allocs[i].line]] += r->allocs[i].quantity;
+  struct sku_keys keys = {0};
+  sku_keys_make(r, &keys);
+  PUT(t, ",\"candidates\":[");
+  for (size_t i = 0; i < n; i++) {
+    size_t c = r->first_order[i];
+    if (i)
+      PUT(t, ",");
+    explain_candidate(r, &keys, t, c, given + c * G, avail_row);
+  }
+  PUT(t, "]}");
+  sku_keys_free(&keys);
 }
 
-json_t *route_explain(struct route_state *t, const struct eng_plan *p)
+char *route_explain(struct route_state *r, const struct eng_plan *p)
 {
-  struct explain_cache x;
-  x.type[0] = x.type[1] = x.empty = NULL;
-  x.n_reasons = x.n_ints = 0;
-  memset(x.int_json, 0, sizeof x.int_json);
-  memset(x.available_json, 0, sizeof x.available_json);
-  x.n_available = 0;
-  x.rows = t->avoid_col_max; /* free scratch now: n_sources * n_groups + n_groups entries */
-  /* each sku once: its string (NULL: not UTF-8, so never a key) */
-  for (size_t g = 0; g < t->n_groups; g++) {
-    t->sku_text[g] = t->order->lines[t->group_line[g]].sku;
-    t->sku_json[g] = json_string(t->sku_text[g]);
-  }
-
-  json_t *out = json_object();
-  explain_rules(out, p);
-  explain_plan(t, &x, out, p);
-  explain_candidates(t, &x, out);
-
-  for (size_t g = 0; g < t->n_groups; g++)
-    json_decref(t->sku_json[g]);
-  cache_free(&x);
-  return out;
+  /* about 200 bytes a candidate: one allocation for most explanations */
+  struct text t = {.cap = 256 + r->n_sources * (160 + 40 * r->n_groups)};
+  t.s = oms_malloc(t.cap);
+  explain_rules(&t, p);
+  explain_plan(r, &t, p);
+  explain_candidates(r, &t);
+  return t.s;
 }

@@ -117,9 +117,6 @@ struct route_state {
   long long *first_cost;      /* per source: the cost value of its sort keys */
   long long *first_days;      /* per source: the days value */
   size_t *first_order;        /* every source, in the first rule's sort order */
-  json_t **candidate_json;    /* per rank: the candidate objects being built */
-  json_t **sku_json;          /* per group: the sku string (NULL: not UTF-8) */
-  const char **sku_text;      /* per group: the sku */
 
   /* ---- the avoid search (routing_split.c) ----
    * "relevant" sources are the stretch's candidates that can give some of a
@@ -245,8 +242,8 @@ void route_split(struct route_state *t, const struct eng_rule *r, enum route_str
 
 /* ---- routing_explain.c ---- */
 
-/* The decision as docs/routing.md "The explanation" shows it (a new
- * reference). Call after the plan is built: it reuses scratch. */
-json_t *route_explain(struct route_state *t, const struct eng_plan *p);
+/* The decision as docs/routing.md "The explanation" shows it, as JSON text
+ * (caller frees). Call after the plan is built: it reuses scratch. */
+char *route_explain(struct route_state *t, const struct eng_plan *p);
 
 #endif

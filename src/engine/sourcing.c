@@ -235,16 +235,6 @@ static void tally(struct eng_placement *p, size_t n, struct oms_arena *a)
   }
 }
 
-static const char *explanation_text(struct oms_arena *a, json_t *explanation)
-{
-  if (!explanation)
-    return NULL;
-  char *t = json_dumps(explanation, JSON_COMPACT | JSON_REAL_PRECISION(17));
-  const char *s = oms_arena_strdup(a, t);
-  free(t);
-  return s;
-}
-
 int eng__plan(const struct eng_place_ctx *ctx, const struct eng_units_req *units, size_t n,
               struct eng_placement *out)
 {
@@ -266,7 +256,7 @@ int eng__plan(const struct eng_place_ctx *ctx, const struct eng_units_req *units
     return -1;
   tally(out, n, ctx->arena);
   out->backorder = out->plan.backorder;
-  out->routing_json = explanation_text(ctx->arena, out->plan.explanation);
+  out->routing_json = oms_arena_strdup(ctx->arena, out->plan.explanation);
   return 0;
 }
 

@@ -304,6 +304,18 @@ START_TEST(simulate_default_rule_and_explanation)
   it_resp_free(&r);
   nothing_written(t.id);
 
+  /* a location that never held the skus, and an inactive one, are candidates too */
+  it_put_created(t.key, "/v1/locations/EMPTY", "{\"name\":\"Empty\",\"type\":\"warehouse\"}");
+  it_put_created(t.key, "/v1/locations/SHUT", "{\"name\":\"Shut\",\"type\":\"warehouse\",\"active\":false}");
+  r = it_req("POST", "/v1/routing/simulate", t.key, order_ny);
+  IT_STATUS(r, 200);
+  json_t *empty = candidate(r.json, "EMPTY"), *shut = candidate(r.json, "SHUT");
+  ck_assert_msg(empty && shut, "candidates: %s", r.body);
+  IT_JSTR(empty, "rejected", "no stock");
+  IT_JINT(empty, "available.A", 0);
+  IT_JSTR(shut, "rejected", "inactive");
+  it_resp_free(&r);
+
   /* simulate is repeatable and has the same plan as a capture */
   r = it_req("POST", "/v1/routing/simulate", t.key, order_ny);
   IT_STATUS(r, 200);

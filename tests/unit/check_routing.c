@@ -82,6 +82,7 @@ struct fx {
   struct eng_rules rules;
   bool have_rules;
   struct eng_plan plan;
+  json_t *explanation; /* plan.explanation parsed (NULL when none) */
   char text[1024];
 };
 
@@ -100,6 +101,8 @@ static void fx_init(struct fx *f)
 static void fx_free(struct fx *f)
 {
   eng_plan_free(&f->plan);
+  json_decref(f->explanation);
+  f->explanation = NULL;
   if (f->have_rules)
     eng_rules_free(&f->rules);
   json_decref(f->rules_json);
@@ -227,7 +230,16 @@ static const char *route(struct fx *f)
     f->src[c].item_days = supplier ? f->idays[c] : NULL;
   }
   eng_plan_free(&f->plan);
+  json_decref(f->explanation);
+  f->explanation = NULL;
   ck_assert_int_eq(eng_route(f->have_rules ? &f->rules : NULL, &f->order, f->src, f->n, &f->plan), 0);
+  f->explanation = NULL;
+  if (f->plan.explanation) {
+    json_error_t je;
+    f->explanation = json_loads(f->plan.explanation, 0, &je);
+    ck_assert_msg(f->explanation != NULL, "the explanation is not JSON (%s): %s", je.text,
+                  f->plan.explanation);
+  }
   return plan_text(f);
 }
 
@@ -250,7 +262,7 @@ static json_t *cand(struct fx *f, const char *code)
 {
   size_t i;
   json_t *c;
-  json_array_foreach(json_object_get(f->plan.explanation, "candidates"), i, c)
+  json_array_foreach(json_object_get(f->explanation, "candidates"), i, c)
   {
     if (strcmp(json_string_value(json_object_get(c, "source")), code) == 0)
       return c;
@@ -276,7 +288,7 @@ static const char *cand_order(struct fx *f)
   size_t i, o = 0;
   json_t *c;
   buf[0] = '\0';
-  json_array_foreach(json_object_get(f->plan.explanation, "candidates"), i, c)
+  json_array_foreach(json_object_get(f->explanation, "candidates"), i, c)
   {
     o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", i ? " " : "",
                           json_string_value(json_object_get(c, "source")));
@@ -971,7 +983,7 @@ START_TEST(waterfall_fallthrough)
   ck_assert_uint_eq(f.plan.n_rules_tried, 2);
   ck_assert_str_eq(f.plan.rules_tried[1], "warehouses");
   ck_assert(f.plan.backorder);
-  assert_json(json_object_get(f.plan.explanation, "rules_tried"), "['stores','warehouses']");
+  assert_json(json_object_get(f.explanation, "rules_tried"), "['stores','warehouses']");
   /* the candidates are the first rule's view */
   rejected(&f, "WH1", "filtered: location_type");
   fx_done(&f);
@@ -1036,7 +1048,7 @@ START_TEST(waterfall_matching)
   f.order.ship_method = NULL;
   route(&f);
   ck_assert_str_eq(f.plan.rule, "default");
-  assert_json(json_object_get(f.plan.explanation, "rules_tried"), "['default']");
+  assert_json(json_object_get(f.explanation, "rules_tried"), "['default']");
   ck_assert(!f.plan.backorder);
   fx_done(&f);
 }
@@ -1067,7 +1079,7 @@ START_TEST(impossible_orders)
   line(&f, "A", 2);
   line(&f, "B", 1);
   ROUTES_TO(&f, "| A:2 (no source with stock) | B:1 (no source with stock)");
-  assert_json(json_object_get(f.plan.explanation, "candidates"), "[]");
+  assert_json(json_object_get(f.explanation, "candidates"), "[]");
   loc(&f, "WH1", 1, "A:1")->active = false;
   ROUTES_TO(&f, "| A:2 (no source with stock) | B:1 (no source with stock)");
   loc(&f, "WH2", 1, "A:1");
@@ -1096,10 +1108,10 @@ START_TEST(determinism)
   sup(&f, "S1", 2, "A:9@100/2");
   rules(&f, "[{'name':'a','split':'avoid','sort':['distance','inventory']}]");
   route(&f);
-  char *one = json_dumps(f.plan.explanation, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  char *one = json_dumps(f.explanation, JSON_COMPACT | JSON_REAL_PRECISION(15));
   char *plan1 = strdup(plan_text(&f));
   route(&f);
-  char *two = json_dumps(f.plan.explanation, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  char *two = json_dumps(f.explanation, JSON_COMPACT | JSON_REAL_PRECISION(15));
   ck_assert_str_eq(one, two);
   ck_assert_str_eq(plan1, plan_text(&f));
   free(one);
@@ -1129,7 +1141,7 @@ START_TEST(explanation_shape)
   loc(&f, "FAR", 1, "A:9")->active = false;
   sup(&f, "SUP1", 1, "A:4@1200/3");
   ROUTES_TO(&f, "WH1=A:2,B:1 SUP1=A:1 | C:1 (no source with stock)");
-  assert_json(f.plan.explanation,
+  assert_json(f.explanation,
               "{'rule':'default','rules_tried':['default'],"
               "'plan':[{'source_type':'location','source':'WH1','lines':[{'sku':'A','quantity':2},{'sku':'B','quantity':1}]},"
               "{'source_type':'supplier','source':'SUP1','lines':[{'sku':'A','quantity':1}]}],"
@@ -1420,7 +1432,7 @@ START_TEST(sort_same_code_location_first)
   rules(&f, "[{'name':'c','dropship':'prefer_cheapest','sort':['priority']}]");
   ROUTES_TO(&f, "X=A:1");
   ck_assert_uint_eq(f.plan.shipments[0].source, 1);
-  json_t *first = json_array_get(json_object_get(f.plan.explanation, "candidates"), 0);
+  json_t *first = json_array_get(json_object_get(f.explanation, "candidates"), 0);
   ck_assert_str_eq(json_string_value(json_object_get(first, "source_type")), "location");
   fx_done(&f);
 }
